@@ -1,0 +1,58 @@
+# EBMS Kalender-Integration: `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install migrate seed serve worker beat lint format messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	cd ebms && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	@if $(PY) -c "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','ebms.settings');django.setup();from django.conf import settings;raise SystemExit(0 if settings.M365_SIMULATOR else 1)"; then \
+		$(PY) manage.py migrate --noinput --database m365sim; fi
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+serve:
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo: seed
+	@echo "EBMS demo: http://127.0.0.1:8000  (logins: python manage.py seed_demo --json)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+worker: install
+	@test -n "$$REDIS_URL" || (echo "REDIS_URL is not set: without it tasks run eagerly in the web process"; exit 1)
+	$(VENV)/bin/celery -A ebms worker --loglevel=INFO
+
+beat: install
+	@test -n "$$REDIS_URL" || (echo "REDIS_URL is not set"; exit 1)
+	$(VENV)/bin/celery -A ebms beat --loglevel=INFO
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarIntegrationConfig(AppConfig):
+    name = "calendar_integration"
+    verbose_name = _("Kalender-Integration (Office 365)")

@@ -1,0 +1,43 @@
+"""Login and the company admin's user management."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .access import company_admin_required
+from .forms import UserCreateForm, UserEditForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@company_admin_required
+def user_list(request):
+    users = request.user.company.users.order_by("-is_active", "last_name", "first_name")
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@company_admin_required
+def user_create(request):
+    form = UserCreateForm(request.POST or None, company=request.user.company)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Benutzer %(user)s wurde angelegt.") % {"user": user})
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@company_admin_required
+def user_edit(request, pk: int):
+    target = get_object_or_404(request.user.company.users, pk=pk)
+    form = UserEditForm(request.POST or None, instance=target, acting_user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Benutzer %(user)s wurde gespeichert.") % {"user": target})
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})

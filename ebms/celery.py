@@ -1,0 +1,37 @@
+"""Celery app: late acks, redelivery on worker loss, beat schedule in code."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ebms.settings")
+
+app = Celery("ebms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@app.on_after_finalize.connect
+def _configure(sender: Celery, **kwargs) -> None:
+    from django.conf import settings
+
+    # Redis redelivers unacknowledged messages after the visibility timeout; keep it one
+    # value for broker and result backend so redelivery timing is predictable.
+    options = {"visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT}
+    sender.conf.broker_transport_options = options
+    sender.conf.result_backend_transport_options = options
+
+
+app.conf.beat_schedule = {
+    "send-due-candidate-mails": {
+        "task": "ebms.recruiting.tasks.candidate_mails_sweep",
+        "schedule": 60.0,
+    },
+    "expire-proposals": {
+        "task": "ebms.recruiting.tasks.proposals_expire",
+        "schedule": crontab(minute="*/15"),
+    },
+}
+app.autodiscover_tasks()

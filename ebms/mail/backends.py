@@ -1,0 +1,43 @@
+"""An e-mail backend that stores messages in the database instead of sending them."""
+
+from __future__ import annotations
+
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import EmailMessage, EmailMultiAlternatives
+
+
+def _text(content) -> str:
+    return content.decode("utf-8", "replace") if isinstance(content, bytes) else str(content)
+
+
+class DatabaseEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages: list[EmailMessage]) -> int:
+        from .models import StoredMail
+
+        for message in email_messages:
+            html = ""
+            if isinstance(message, EmailMultiAlternatives):
+                html = next(
+                    (_text(c) for c, mime in message.alternatives if mime == "text/html"), ""
+                )
+            attachments = []
+            for attachment in message.attachments:
+                if isinstance(attachment, tuple):
+                    filename, content, mimetype = attachment
+                else:  # MIMEBase
+                    filename = attachment.get_filename()
+                    content = attachment.get_payload(decode=True)
+                    mimetype = attachment.get_content_type()
+                attachments.append(
+                    {"filename": filename, "mimetype": mimetype, "content": _text(content)}
+                )
+            StoredMail.objects.create(
+                from_email=message.from_email,
+                to=", ".join(message.to),
+                subject=message.subject,
+                text_body=message.body,
+                html_body=html,
+                attachments=attachments,
+                headers=dict(message.extra_headers),
+            )
+        return len(email_messages)
