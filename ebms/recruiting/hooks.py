@@ -1,0 +1,63 @@
+"""The recruiting app's announcements: the small interface the calendar module listens to.
+
+Recruiting never imports calendar_integration. It calls `announce()` inside the same
+database transaction as the change, so a listener that writes (e.g. bumps an outbox
+version) commits or rolls back together with the change.
+
+Events and their keyword payloads:
+
+    appointment_created    appointment
+    appointment_changed    appointment, changed: set of field names
+    appointment_cancelled  appointment
+    proposal_sent          proposal
+    proposal_picked        proposal, appointment
+    proposal_withdrawn     proposal   (also sent when a proposal expires)
+
+A join-information provider (the calendar module for online appointments) answers
+`provides_join_info(appointment) -> bool`; when one does, the candidate invitation waits
+until `appointment_join_info_set()` (services) delivers the meeting's join information.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+EVENTS = (
+    "appointment_created",
+    "appointment_changed",
+    "appointment_cancelled",
+    "proposal_sent",
+    "proposal_picked",
+    "proposal_withdrawn",
+)
+
+Listener = Callable[..., None]
+_listeners: list[Listener] = []
+_join_info_providers: list[Callable[..., bool]] = []
+
+
+def listen(listener: Listener) -> Listener:
+    """Register `listener(event: str, **payload)`; usable as a decorator. Idempotent."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def provide_join_info(provider: Callable[..., bool]) -> Callable[..., bool]:
+    """Register `provider(appointment) -> bool`: True when it will deliver join information."""
+    if provider not in _join_info_providers:
+        _join_info_providers.append(provider)
+    return provider
+
+
+def announce(event: str, **payload) -> None:
+    """Tell every listener; call inside the transaction that made the change."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown recruiting event {event!r}")
+    for listener in list(_listeners):
+        listener(event, **payload)
+
+
+def join_info_expected(appointment) -> bool:
+    """True when a provider (the calendar module) will fill the join-info placeholder."""
+    return any(provider(appointment) for provider in _join_info_providers)
