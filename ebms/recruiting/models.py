@@ -76,7 +76,9 @@ class Application(models.Model):
         verbose_name_plural = _("Bewerbungen")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["candidate", "position"], name="one_application_per_position")
+            models.UniqueConstraint(
+                fields=["candidate", "position"], name="one_application_per_position"
+            )
         ]
 
     def __str__(self) -> str:
@@ -177,6 +179,9 @@ class AppointmentChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
 
 class Proposal(models.Model):
     """Terminvorschläge: 2-5 slots offered to the candidate through a signed link."""
@@ -233,6 +238,9 @@ class ProposalSlot(models.Model):
     class Meta:
         ordering = ["starts_at"]
 
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%H:%M} UTC"
+
 
 class CandidateEmail(models.Model):
     """Outbox of e-mails to candidates: one row per appointment version (or proposal),
@@ -247,7 +255,9 @@ class CandidateEmail(models.Model):
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("wartet auf Teilnahme-Informationen")
-        PENDING = "pending", _("wird gesendet")
+        PENDING = "pending", _("wartet auf Versand")
+        # Claimed by one task run (conditional UPDATE) until `claimed_until`.
+        SENDING = "sending", _("wird gesendet")
         SENT = "sent", _("gesendet")
         SUPERSEDED = "superseded", _("überholt")
         FAILED = "failed", _("fehlgeschlagen")
@@ -266,6 +276,10 @@ class CandidateEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Lease of the task run that claimed the row; an expired lease means the worker died.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Candidate-visible fields changed since the last mail (update mails name them).
+    changed = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -284,3 +298,6 @@ class CandidateEmail(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} -> {self.to}"

@@ -1,0 +1,135 @@
+"""Connection lifecycle: lost (erneut verbinden), disconnected, kept alive, paused by the feature.
+
+States: aktiv, ohne Räume, erneut verbinden (refresh failed), getrennt. A lost connection
+sends the recruiter ONE e-mail; syncs wait until he reconnects.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ebms.accounts.services import feature_active
+
+from .consent import Problem
+from .models import USABLE_STATES, ConnectionState, MicrosoftConnection
+
+logger = logging.getLogger(__name__)
+
+KEEP_ALIVE_AFTER = timedelta(days=30)
+
+__all__ = [
+    "KEEP_ALIVE_AFTER",
+    "connection_disconnect",
+    "connection_lost",
+    "connections_keep_alive",
+    "sync_paused_reason",
+]
+
+
+def connection_lost(connection: MicrosoftConnection, *, problem: Problem) -> None:
+    """Mark "erneut verbinden" after a failed refresh; e-mail the recruiter once."""
+    now = timezone.now()
+    connection.last_error = (problem.description or problem.error or "")[:500]
+    connection.last_error_code = problem.code_label[:32]
+    connection.last_error_at = now
+    fields = ["last_error", "last_error_code", "last_error_at", "updated_at"]
+    if connection.state != ConnectionState.RECONNECT:
+        connection.state = ConnectionState.RECONNECT
+        fields.append("state")
+    send = connection.reconnect_mail_sent_at is None
+    if send:
+        connection.reconnect_mail_sent_at = now
+        fields.append("reconnect_mail_sent_at")
+    connection.save(update_fields=fields)
+    logger.warning(
+        "microsoft connection %s needs reconnect (%s)", connection.pk, connection.last_error_code
+    )
+    if send:
+        _reconnect_mail(connection)
+
+
+def _reconnect_mail(connection: MicrosoftConnection) -> None:
+    link = settings.SITE_URL + reverse("calendar_integration:connect")
+    send_mail(
+        subject=_("EBMS: Bitte verbinden Sie Ihr Microsoft-Konto erneut"),
+        message=_(
+            "Hallo %(name)s,\n\n"
+            "die Verbindung zwischen EBMS und Ihrem Microsoft-Konto (%(upn)s) ist nicht mehr "
+            "gültig (%(code)s). Ihre Termine werden so lange nicht mit Outlook abgeglichen; "
+            "nichts geht verloren.\n\n"
+            "Bitte verbinden Sie Ihr Konto erneut: %(link)s\n\n"
+            "Danach werden alle wartenden Termine automatisch übertragen.\n"
+        )
+        % {
+            "name": connection.user,
+            "upn": connection.upn,
+            "code": connection.last_error_code or "invalid_grant",
+            "link": link,
+        },
+        from_email=None,
+        recipient_list=[connection.user.email],
+    )
+
+
+def connection_disconnect(*, connection: MicrosoftConnection) -> None:
+    """Delete the tokens; the row stays (history, admin overview) as "getrennt"."""
+    from .identity import token_state_clear
+
+    token_state_clear(
+        connection,
+        state=ConnectionState.DISCONNECTED,
+        oid=None,  # the Microsoft account may now be linked to someone else
+        granted_scopes=[],
+    )
+
+
+@dataclass(frozen=True)
+class KeepAliveResult:
+    refreshed: int
+    failed: int
+
+
+def connections_keep_alive(*, now=None) -> KeepAliveResult:
+    """Refresh tokens unused for 30 days, so Microsoft's 90-day inactivity expiry never hits."""
+    from .graph.errors import GraphError
+    from .identity import token_for
+
+    now = now or timezone.now()
+    due = MicrosoftConnection.objects.filter(state__in=USABLE_STATES).filter(
+        Q(last_refresh_at__isnull=True) | Q(last_refresh_at__lt=now - KEEP_ALIVE_AFTER)
+    )
+    refreshed = failed = 0
+    for connection in due.select_related("user"):
+        if not feature_active(company=connection.company):
+            continue
+        try:
+            token_for(connection, force_refresh=True)
+            refreshed += 1
+        except GraphError as exc:
+            # connection_lost already e-mailed the recruiter for a dead refresh token.
+            failed += 1
+            logger.warning("keep-alive refresh failed for connection %s: %s", connection.pk, exc.code)
+    return KeepAliveResult(refreshed=refreshed, failed=failed)
+
+
+def sync_paused_reason(*, connection: MicrosoftConnection | None) -> str | None:
+    """Why syncing for this recruiter waits (None when it may run)."""
+    if connection is None or connection.state == ConnectionState.DISCONNECTED:
+        return _("Kein Microsoft-Konto verbunden.")
+    if not feature_active(company=connection.company):
+        return _(
+            "Die Kalender Integration ist für Ihre Firma nicht mehr gebucht; die Verbindung "
+            "bleibt bestehen, die Synchronisierung ruht."
+        )
+    if connection.state == ConnectionState.RECONNECT:
+        return _("Die Microsoft-Anmeldung ist abgelaufen: bitte erneut verbinden.")
+    return None

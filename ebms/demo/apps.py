@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Demo wiring only: the seed command. Knows every app; no app knows it."""
+
+    name = "ebms.demo"
+    label = "demo"
+    verbose_name = "Demo"

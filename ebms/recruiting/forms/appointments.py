@@ -1,0 +1,248 @@
+"""Appointment, proposal and cancellation forms.
+
+The forms parse and tidy the input (times in the company zone, fields that do not apply
+to the chosen kind); the services decide what is valid and save.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from ebms.accounts.models import Company, User
+
+from ..models import JOIN_INFO_PLACEHOLDER, MAX_TEXT, Appointment, AppointmentKind
+from ..selectors import company_planners, company_users_active
+from .timing import DATE_WIDGET, TIME_WIDGET, split, zoned
+
+MAX_SLOTS = 5
+
+# Service errors are keyed by model field; these are the form fields that show them.
+APPOINTMENT_FIELD_MAP = {"starts_at": "start_time", "ends_at": "end_time"}
+PROPOSAL_FIELD_MAP = {"starts_at": None, "ends_at": None, "slots": None}
+
+SERVICE_FIELDS = (
+    "recruiter",
+    "observers",
+    "kind",
+    "title",
+    "location",
+    "room_email",
+    "room_name",
+    "internal_description",
+    "candidate_message",
+    "meeting_link",
+)
+
+
+class _PlanningForm(forms.Form):
+    """Fields an appointment and a proposal share."""
+
+    kind = forms.ChoiceField(
+        label=_("Art"),
+        choices=AppointmentKind.choices,
+        initial=AppointmentKind.ON_SITE,
+        widget=forms.Select(attrs={"data-kind-select": ""}),
+    )
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    recruiter = forms.ModelChoiceField(
+        label=_("Organisator"), queryset=User.objects.none(), empty_label=None
+    )
+    observers = forms.ModelMultipleChoiceField(
+        label=_("Beobachter"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Kollegen, die am Gespräch teilnehmen (Mehrfachauswahl mit Strg)."),
+    )
+    location = forms.CharField(
+        label=_("Ort"),
+        max_length=300,
+        required=False,
+        help_text=_("Adresse bzw. Treffpunkt; nur bei Vor-Ort-Terminen."),
+    )
+    room_email = forms.EmailField(
+        label=_("Raum (E-Mail)"),
+        required=False,
+        help_text=_("Optional: E-Mail-Adresse des Besprechungsraums."),
+    )
+    room_name = forms.CharField(label=_("Raum"), max_length=200, required=False)
+    meeting_link = forms.URLField(
+        label=_("Meeting-Link"),
+        assume_scheme="https",
+        required=False,
+        max_length=200,
+        help_text=_("Nur nötig ohne Kalender-Integration: Link zur Online-Besprechung."),
+    )
+    internal_description = forms.CharField(
+        label=_("Interne Beschreibung"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Für Kollegen und Outlook; der Bewerber sieht sie nie."),
+    )
+    candidate_message = forms.CharField(
+        label=_("Nachricht an den Bewerber"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=format_lazy(
+            _(
+                "Bei Online-Besprechungen den Platzhalter {placeholder} bitte stehen lassen: "
+                "er wird durch die Teilnahme-Informationen ersetzt."
+            ),
+            placeholder=JOIN_INFO_PLACEHOLDER,
+        ),
+    )
+
+    def __init__(self, *args, company: Company, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+        self.zone = company.zone
+        self.fields["recruiter"].queryset = company_planners(company=company)
+        # Scoped to the company: a forged id of another company's user is "not a valid choice".
+        self.fields["observers"].queryset = company_users_active(company=company)
+        if not self.is_bound and "recruiter" not in self.initial and user.can_plan:
+            self.initial["recruiter"] = user.pk
+        self.initial.setdefault("candidate_message", JOIN_INFO_PLACEHOLDER)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind and kind != AppointmentKind.ON_SITE:
+            # Place and room are hidden unless on site; whatever they held is ignored.
+            cleaned["location"] = ""
+            cleaned["room_email"] = ""
+            cleaned["room_name"] = ""
+        if kind and kind != AppointmentKind.ONLINE:
+            cleaned["meeting_link"] = ""
+            message = cleaned.get("candidate_message")
+            if message is not None and JOIN_INFO_PLACEHOLDER in message:
+                # The placeholder is our pre-fill; it means nothing outside online meetings.
+                cleaned["candidate_message"] = message.replace(JOIN_INFO_PLACEHOLDER, "").strip()
+        return cleaned
+
+    def service_fields(self) -> dict:
+        """The cleaned values as keyword arguments of the services."""
+        fields = {name: self.cleaned_data[name] for name in SERVICE_FIELDS}
+        fields["observers"] = list(fields["observers"])
+        return fields
+
+
+class AppointmentForm(_PlanningForm):
+    """One date, a start and an end time in the company's time zone."""
+
+    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("Beginn"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("Ende"), widget=TIME_WIDGET)
+
+    field_order = ["kind", "title", "date", "start_time", "end_time", "recruiter", "observers"]
+
+    @classmethod
+    def initial_for(cls, appointment: Appointment) -> dict:
+        """Initial values that show an existing appointment in its company's zone."""
+        zone = appointment.company.zone
+        day, start = split(appointment.starts_at, zone)
+        _end_day, end = split(appointment.ends_at, zone)
+        initial = {name: getattr(appointment, name) for name in SERVICE_FIELDS}
+        initial["recruiter"] = appointment.recruiter_id
+        initial["observers"] = [u.pk for u in appointment.observers.all()]
+        initial.update(date=day, start_time=start, end_time=end)
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = (cleaned.get(k) for k in ("date", "start_time", "end_time"))
+        if day and start and end:
+            try:
+                cleaned["starts_at"] = zoned(day, start, self.zone)
+            except forms.ValidationError as error:
+                self.add_error("start_time", error)
+            try:
+                cleaned["ends_at"] = zoned(day, end, self.zone)
+            except forms.ValidationError as error:
+                self.add_error("end_time", error)
+        return cleaned
+
+    def service_fields(self) -> dict:
+        fields = super().service_fields()
+        fields.update(
+            starts_at=self.cleaned_data["starts_at"], ends_at=self.cleaned_data["ends_at"]
+        )
+        return fields
+
+
+class SlotRow:
+    """One slot row of the proposal form, for the template."""
+
+    def __init__(self, form: ProposalForm, number: int):
+        self.number = number
+        self.date = form[f"slot{number}_date"]
+        self.start = form[f"slot{number}_start"]
+        self.end = form[f"slot{number}_end"]
+
+    @property
+    def errors(self) -> list[str]:
+        return [*self.date.errors, *self.start.errors, *self.end.errors]
+
+
+class ProposalForm(_PlanningForm):
+    """Up to five slot rows (date, start, end); empty rows are skipped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_SLOTS + 1):
+            self.fields[f"slot{n}_date"] = forms.DateField(
+                label=_("Datum"), required=False, widget=DATE_WIDGET
+            )
+            self.fields[f"slot{n}_start"] = forms.TimeField(
+                label=_("Beginn"), required=False, widget=TIME_WIDGET
+            )
+            self.fields[f"slot{n}_end"] = forms.TimeField(
+                label=_("Ende"), required=False, widget=TIME_WIDGET
+            )
+
+    @property
+    def slot_rows(self) -> list[SlotRow]:
+        return [SlotRow(self, n) for n in range(1, MAX_SLOTS + 1)]
+
+    def clean(self):
+        cleaned = super().clean()
+        slots: list[tuple[datetime, datetime]] = []
+        for n in range(1, MAX_SLOTS + 1):
+            names = (f"slot{n}_date", f"slot{n}_start", f"slot{n}_end")
+            if any(name in self.errors for name in names):
+                continue
+            day, start, end = (cleaned.get(name) for name in names)
+            if not (day or start or end):
+                continue
+            if not (day and start and end):
+                self.add_error(names[0], _("Bitte Datum, Beginn und Ende angeben."))
+                continue
+            slots.append(self._slot(day, start, end, names))
+        cleaned["slots"] = [slot for slot in slots if slot is not None]
+        return cleaned
+
+    def _slot(self, day: date, start: time, end: time, names) -> tuple | None:
+        try:
+            return zoned(day, start, self.zone), zoned(day, end, self.zone)
+        except forms.ValidationError as error:
+            self.add_error(names[1], error)
+            return None
+
+    def service_fields(self) -> dict:
+        fields = super().service_fields()
+        fields["slots"] = self.cleaned_data["slots"]
+        return fields
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Absagegrund"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Der Bewerber erhält eine Absage mit diesem Grund."),
+    )

@@ -1,0 +1,32 @@
+"""Recruiting services (writes). The public interface for views and the calendar module."""
+
+from __future__ import annotations
+
+from ..links import ProposalLinkError, proposal_from_token, proposal_link_for
+from .appointments import (
+    appointment_cancel,
+    appointment_create,
+    appointment_join_info_set,
+    appointment_update,
+    candidate_email_preview,
+)
+from .proposals import proposal_create, proposal_pick, proposal_withdraw, proposals_expire
+from .validation import slot_errors, validate_appointment, validate_proposal
+
+__all__ = [
+    "ProposalLinkError",
+    "appointment_cancel",
+    "appointment_create",
+    "appointment_join_info_set",
+    "appointment_update",
+    "candidate_email_preview",
+    "proposal_create",
+    "proposal_from_token",
+    "proposal_link_for",
+    "proposal_pick",
+    "proposal_withdraw",
+    "proposals_expire",
+    "slot_errors",
+    "validate_appointment",
+    "validate_proposal",
+]

@@ -1,0 +1,138 @@
+"""Appointments: list, detail, create, edit, cancel, candidate e-mail preview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .. import selectors, services
+from ..forms import AppointmentForm, CancelForm, add_service_errors
+from ..forms.appointments import APPOINTMENT_FIELD_MAP
+from ._common import company_page, planner_page
+
+
+@company_page
+def appointment_list(request):
+    past = request.GET.get("zeitraum") == "vergangen"
+    mine = request.GET.get("filter") == "meine"
+    appointments = selectors.appointment_list(
+        company=request.user.company, user=request.user, past=past, mine=mine
+    )[:200]
+    return render(
+        request,
+        "recruiting/appointment_list.html",
+        {"appointments": appointments, "past": past, "mine": mine},
+    )
+
+
+@company_page
+def appointment_detail(request, pk: int):
+    appointment = get_object_or_404(
+        selectors.appointment_detail(company=request.user.company, pk=pk)
+    )
+    return render(
+        request,
+        "recruiting/appointment_detail.html",
+        {
+            "appointment": appointment,
+            "email": selectors.candidate_email_status(appointment),
+        },
+    )
+
+
+@planner_page
+def appointment_create(request, pk: int):
+    company = request.user.company
+    application = get_object_or_404(selectors.applications_for(company=company), pk=pk)
+    initial = {
+        "title": _("Vorstellungsgespräch: %(position)s") % {"position": application.position}
+    }
+    if request.GET.get("art") in {"onsite", "online", "phone"}:
+        initial["kind"] = request.GET["art"]
+    form = AppointmentForm(
+        request.POST or None, company=company, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.appointment_create(
+                by=request.user, application=application, **form.service_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, field_map=APPOINTMENT_FIELD_MAP)
+        else:
+            messages.success(request, _("Der Termin wurde geplant."))
+            return redirect("recruiting:appointment_detail", pk=appointment.pk)
+    return render(
+        request,
+        "recruiting/appointment_form.html",
+        {"form": form, "application": application, "creating": True},
+    )
+
+
+@planner_page
+def appointment_edit(request, pk: int):
+    appointment = get_object_or_404(
+        selectors.appointment_detail(company=request.user.company, pk=pk)
+    )
+    if appointment.is_cancelled:
+        messages.error(request, _("Ein abgesagter Termin kann nicht mehr geändert werden."))
+        return redirect("recruiting:appointment_detail", pk=appointment.pk)
+    form = AppointmentForm(
+        request.POST or None,
+        company=request.user.company,
+        user=request.user,
+        initial=AppointmentForm.initial_for(appointment),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_update(
+                appointment=appointment, by=request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, field_map=APPOINTMENT_FIELD_MAP)
+        else:
+            messages.success(request, _("Der Termin wurde gespeichert."))
+            return redirect("recruiting:appointment_detail", pk=appointment.pk)
+    return render(
+        request,
+        "recruiting/appointment_form.html",
+        {"form": form, "application": appointment.application, "appointment": appointment},
+    )
+
+
+@planner_page
+def appointment_cancel(request, pk: int):
+    appointment = get_object_or_404(
+        selectors.appointment_detail(company=request.user.company, pk=pk)
+    )
+    if appointment.is_cancelled:
+        messages.info(request, _("Der Termin ist bereits abgesagt."))
+        return redirect("recruiting:appointment_detail", pk=appointment.pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_cancel(
+                appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, field_map={"cancel_reason": "reason"})
+        else:
+            messages.success(request, _("Der Termin wurde abgesagt."))
+            return redirect("recruiting:appointment_detail", pk=appointment.pk)
+    return render(
+        request, "recruiting/appointment_cancel.html", {"form": form, "appointment": appointment}
+    )
+
+
+@company_page
+def appointment_email_preview(request, pk: int):
+    appointment = get_object_or_404(
+        selectors.appointment_detail(company=request.user.company, pk=pk)
+    )
+    return render(
+        request,
+        "recruiting/appointment_email_preview.html",
+        {"appointment": appointment, "preview": services.candidate_email_preview(appointment)},
+    )

@@ -1,0 +1,89 @@
+"""The candidate's page behind the signed proposal link (public, no login)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from .. import services
+from ..models import JOIN_INFO_PLACEHOLDER, Proposal
+from ..services import ProposalLinkError
+
+# A link that never was valid is "not found"; one that was valid and is no longer is "gone".
+LINK_ERROR_STATUS = {"invalid": 404, "expired": 410, "used": 410, "withdrawn": 410}
+
+
+def _link_error(request, error: ProposalLinkError):
+    reason = error.reason if error.reason in LINK_ERROR_STATUS else "invalid"
+    proposal = error.proposal  # known for a link that was once valid: answer in his language
+    language = proposal.application.candidate.language if proposal else translation.get_language()
+    with translation.override(language):
+        return render(
+            request,
+            "recruiting/candidate/link_error.html",
+            {"reason": reason},
+            status=LINK_ERROR_STATUS[reason],
+        )
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def candidate_proposal(request, token: str):
+    try:
+        proposal = services.proposal_from_token(token)
+    except ProposalLinkError as error:
+        return _link_error(request, error)
+    # The candidate reads in his language and in the company's time zone.
+    with (
+        translation.override(proposal.application.candidate.language),
+        timezone.override(proposal.company.zone),
+    ):
+        if request.method == "POST":
+            return _pick(request, proposal)
+        return _page(request, proposal)
+
+
+def _page(request, proposal: Proposal, *, error: str = "", status: int = 200):
+    slots = [s for s in proposal.slots.order_by("starts_at") if s.starts_at > timezone.now()]
+    message = proposal.candidate_message.replace(
+        JOIN_INFO_PLACEHOLDER, _("(Die Zugangsdaten erhalten Sie mit der Bestätigung.)")
+    )
+    return render(
+        request,
+        "recruiting/candidate/proposal.html",
+        {
+            "proposal": proposal,
+            "slots": slots,
+            "message": message,
+            "error": error,
+            "zone": proposal.company.time_zone,
+        },
+        status=status,
+    )
+
+
+def _pick(request, proposal: Proposal):
+    slot_id = request.POST.get("slot", "")
+    slot = (
+        proposal.slots.filter(pk=int(slot_id), starts_at__gt=timezone.now()).first()
+        if slot_id.isdigit()
+        else None
+    )
+    if slot is None:
+        error = _("Dieser Termin ist nicht mehr verfügbar. Bitte wählen Sie einen anderen.")
+        return _page(request, proposal, error=error, status=400)
+    try:
+        appointment = services.proposal_pick(proposal=proposal, slot=slot)
+    except ProposalLinkError as error:
+        return _link_error(request, error)
+    except ValidationError as error:
+        return _page(request, proposal, error=" ".join(error.messages), status=400)
+    return render(
+        request,
+        "recruiting/candidate/confirmed.html",
+        {"proposal": proposal, "appointment": appointment, "zone": proposal.company.time_zone},
+    )

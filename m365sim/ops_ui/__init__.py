@@ -1,0 +1,1 @@
+"""Operator pages of the simulator: mailbox week calendar, fault injection, request log."""

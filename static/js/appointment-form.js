@@ -1,0 +1,24 @@
+/* Appointment and proposal forms: show only the fields that apply to the chosen kind.
+   Without JavaScript every field stays visible and the server ignores what does not apply. */
+(function () {
+  "use strict";
+  var PLACEHOLDER = "[[Online-Meeting-Teilnahme]]";
+  function update(select) {
+    var form = select.form;
+    var kind = select.value;
+    form.querySelectorAll("[data-show-for]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-show-for").split(" ").indexOf(kind) === -1;
+    });
+    var message = form.querySelector("[name=candidate_message]");
+    if (message && kind === "online" && message.value.indexOf(PLACEHOLDER) === -1) {
+      // Online invitations need the placeholder for the join information.
+      message.value = (message.value.replace(/\s+$/, "") + "\n\n" + PLACEHOLDER).replace(/^\s+/, "");
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-kind-select]").forEach(function (select) {
+      select.addEventListener("change", function () { update(select); });
+      update(select);
+    });
+  });
+})();

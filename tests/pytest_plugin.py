@@ -1,0 +1,25 @@
+"""Project-wide pytest setup (loaded via pytest.ini `-p tests.pytest_plugin`).
+
+Tests run Celery tasks eagerly even when REDIS_URL is set (CI), so results are
+deterministic; the worker tests (marker `worker`) switch to the real broker themselves.
+The cache (Redis in CI) is emptied before each test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_and_clean_cache(settings):
+    from django.core.cache import cache
+
+    from ebms.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    cache.clear()
+    yield
+    app.conf.task_always_eager = previous
