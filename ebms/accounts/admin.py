@@ -76,7 +76,9 @@ class CompanyAdmin(BookingPermissionMixin, admin.ModelAdmin):
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
                 self.message_user(
-                    request, _("7-Tage-Demo für %(c)s gestartet.") % {"c": company}, messages.SUCCESS
+                    request,
+                    _("7-Tage-Demo für %(c)s gestartet.") % {"c": company},
+                    messages.SUCCESS,
                 )
 
     @admin.action(description=gettext_lazy("Buchung aktivieren"), permissions=[MANAGE])

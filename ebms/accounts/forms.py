@@ -64,6 +64,8 @@ class UserEditForm(forms.ModelForm):
             cleaned.get("role") != Role.COMPANY_ADMIN or not cleaned.get("is_active")
         ):
             raise forms.ValidationError(
-                _("Sie können sich nicht selbst deaktivieren oder die Administratorrolle entziehen.")
+                _(
+                    "Sie können sich nicht selbst deaktivieren oder die Administratorrolle entziehen."
+                )
             )
         return cleaned

@@ -168,3 +168,6 @@ class BookingChange(models.Model):
         verbose_name = _("Buchungsänderung")
         verbose_name_plural = _("Buchungsänderungen")
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"

@@ -15,9 +15,7 @@ from .models import BookingChange, Company, Feature, FeatureBooking, User
 
 def _active_bookings(company: Company, feature: str, at: datetime):
     return [
-        b
-        for b in company.bookings.filter(feature=feature, starts_at__lte=at)
-        if b.is_active_at(at)
+        b for b in company.bookings.filter(feature=feature, starts_at__lte=at) if b.is_active_at(at)
     ]
 
 
@@ -60,7 +58,7 @@ def feature_status(
             days_left=days_left,
             ends_at=end,
         )
-    past = [b for b in company.bookings.filter(feature=feature, starts_at__lte=at)]
+    past = list(company.bookings.filter(feature=feature, starts_at__lte=at))
     if not past:
         return None
     return FeatureStatus(active=False, ended_at=max(b.effective_end for b in past))
@@ -70,7 +68,9 @@ def feature_status(
 def booking_start_trial(*, company: Company, by: User, feature: str = Feature.CALENDAR_O365):
     """Start the 7-day trial; each company gets one."""
     if company.bookings.filter(feature=feature, kind=FeatureBooking.Kind.TRIAL).exists():
-        raise ValidationError(_("%(company)s hatte bereits eine 7-Tage-Demo.") % {"company": company})
+        raise ValidationError(
+            _("%(company)s hatte bereits eine 7-Tage-Demo.") % {"company": company}
+        )
     if feature_active(company=company, feature=feature):
         raise ValidationError(_("%(company)s hat das Feature bereits.") % {"company": company})
     now = timezone.now()

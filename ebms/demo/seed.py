@@ -104,9 +104,7 @@ def seed_demo() -> dict:
     if not company.appointments.exists():
         _seed_appointments(company, users, applications)
 
-    logins = [
-        {"email": u.email, "password": DEMO_PASSWORD, "role": u.role} for u in users.values()
-    ]
+    logins = [{"email": u.email, "password": DEMO_PASSWORD, "role": u.role} for u in users.values()]
     logins.append({"email": manager.email, "password": DEMO_PASSWORD, "role": "community_manager"})
     logins.append({"email": other_user.email, "password": DEMO_PASSWORD, "role": "recruiter"})
     return {"ebms_users": logins}

@@ -20,31 +20,45 @@ def other_company(db) -> Company:
 def carol(muster) -> User:
     """Company admin of Muster GmbH."""
     return User.objects.create_user(
-        "carol@muster.example", "pw-carol-2026", company=muster, role=Role.COMPANY_ADMIN,
-        first_name="Carol", last_name="Admin",
+        "carol@muster.example",
+        "pw-carol-2026",
+        company=muster,
+        role=Role.COMPANY_ADMIN,
+        first_name="Carol",
+        last_name="Admin",
     )
 
 
 @pytest.fixture
 def alice(muster) -> User:
     return User.objects.create_user(
-        "alice@muster.example", "pw-alice-2026", company=muster, role=Role.RECRUITER,
-        first_name="Alice", last_name="Recruiter",
+        "alice@muster.example",
+        "pw-alice-2026",
+        company=muster,
+        role=Role.RECRUITER,
+        first_name="Alice",
+        last_name="Recruiter",
     )
 
 
 @pytest.fixture
 def bob(muster) -> User:
     return User.objects.create_user(
-        "bob@muster.example", "pw-bob-2026", company=muster, role=Role.OBSERVER,
-        first_name="Bob", last_name="Observer",
+        "bob@muster.example",
+        "pw-bob-2026",
+        company=muster,
+        role=Role.OBSERVER,
+        first_name="Bob",
+        last_name="Observer",
     )
 
 
 @pytest.fixture
 def mallory(other_company) -> User:
     return User.objects.create_user(
-        "mallory@beispiel.example", "pw-mallory-2026", company=other_company,
+        "mallory@beispiel.example",
+        "pw-mallory-2026",
+        company=other_company,
         role=Role.COMPANY_ADMIN,
     )
 

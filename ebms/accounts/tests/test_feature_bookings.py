@@ -55,7 +55,10 @@ def test_a_company_gets_one_trial_only(muster, clara):
 def test_a_paid_booking_runs_from_start_to_end(muster, clara):
     now = timezone.now()
     booking_activate(
-        company=muster, by=clara, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=31)
+        company=muster,
+        by=clara,
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=31),
     )
     assert not feature_active(company=muster, at=now)
     assert feature_active(company=muster, at=now + timedelta(days=2))

@@ -36,7 +36,7 @@ def test_production_mode_names_every_missing_variable():
 
 
 def test_production_mode_starts_with_every_variable_set():
-    env = {name: "value" for name in PRODUCTION_VARIABLES}
+    env = dict.fromkeys(PRODUCTION_VARIABLES, "value")
     env.update(
         DEBUG="False",
         DATABASE_URL="postgres://u@127.0.0.1:5432/x",

@@ -29,7 +29,13 @@ def test_a_taken_email_or_weak_password_is_refused_at_the_field(client, carol, a
     client.force_login(carol)
     response = client.post(
         reverse("accounts:user_create"),
-        {"first_name": "X", "last_name": "Y", "email": alice.email, "role": "recruiter", "password": "123"},
+        {
+            "first_name": "X",
+            "last_name": "Y",
+            "email": alice.email,
+            "role": "recruiter",
+            "password": "123",
+        },
     )
     assert response.status_code == 200
     form = response.context["form"]

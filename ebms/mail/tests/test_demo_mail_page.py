@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def _send() -> StoredMail:
     message = EmailMultiAlternatives(
-        "Einladung <b>", "Hallo", "ebms@example.org", ["cand@example.org"],
+        "Einladung <b>",
+        "Hallo",
+        "ebms@example.org",
+        ["cand@example.org"],
         connection=get_connection("ebms.mail.backends.DatabaseEmailBackend"),
     )
     message.attach_alternative("<p>Hallo</p><script>alert(1)</script>", "text/html")
@@ -27,7 +30,11 @@ def test_the_backend_stores_text_html_and_attachments():
     assert mail.to == "cand@example.org"
     assert mail.html_body.startswith("<p>Hallo</p>")
     assert mail.attachments == [
-        {"filename": "termin.ics", "mimetype": "text/calendar", "content": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}
+        {
+            "filename": "termin.ics",
+            "mimetype": "text/calendar",
+            "content": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        }
     ]
 
 

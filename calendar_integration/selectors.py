@@ -1,0 +1,52 @@
+"""Reads for the connection pages: one user's connection, the company overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ebms.accounts.models import Company, Role, User
+
+from .models import ConnectionState, FunctionCheck, MicrosoftConnection
+
+__all__ = ["company_connection_overview", "connection_for", "latest_check", "needs_reconnect"]
+
+
+def connection_for(*, user: User) -> MicrosoftConnection | None:
+    return MicrosoftConnection.objects.filter(user=user).first()
+
+
+def latest_check(*, connection: MicrosoftConnection | None) -> FunctionCheck | None:
+    if connection is None:
+        return None
+    return connection.checks.order_by("-checked_at", "-pk").first()
+
+
+def needs_reconnect(*, user: User) -> bool:
+    """For the banner: the user's connection was lost and waits for him."""
+    if not user.is_authenticated:
+        return False
+    return MicrosoftConnection.objects.filter(
+        user=user, state=ConnectionState.RECONNECT
+    ).exists()
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    user: User
+    connection: MicrosoftConnection | None
+    check: FunctionCheck | None
+
+
+def company_connection_overview(*, company: Company) -> list[OverviewRow]:
+    """Every planner of the company with connection state, last check and last refresh."""
+    users = User.objects.filter(
+        company=company, role__in=[Role.RECRUITER, Role.COMPANY_ADMIN]
+    ).order_by("last_name", "first_name", "email")
+    connections = {
+        c.user_id: c for c in MicrosoftConnection.objects.filter(company=company)
+    }
+    rows = []
+    for user in users:
+        connection = connections.get(user.pk)
+        rows.append(OverviewRow(user, connection, latest_check(connection=connection)))
+    return rows

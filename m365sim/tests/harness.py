@@ -1,0 +1,224 @@
+"""Test harness for the Microsoft 365 simulator served by pytest-django's live server.
+
+Used through the root conftest.py fixture `m365` (see there). It drives the simulator over
+HTTP exactly like a browser would (GET the authorize URL, post the sign-in and consent forms)
+so tests can run the real MSAL auth-code flow without a browser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from html import unescape
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import requests
+from django.conf import settings
+
+from m365sim import clock, tokens
+from m365sim.identity import directory
+from m365sim.models import EnterpriseApp, Grant, Mailbox, ServicePrincipal, Tenant
+from m365sim.seed_directory import DEMO_PASSWORD, room_ensure, tenant_ensure, user_ensure
+
+_FORM = re.compile(r'<form[^>]*action="([^"]+)"', re.I)
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', re.I)
+
+
+def _form_action(html: str) -> str:
+    found = _FORM.search(html)
+    return unescape(found.group(1)) if found else ""
+
+
+class SignInStopped(Exception):
+    """The browser ended on a simulator page instead of a redirect to the app."""
+
+    def __init__(self, page: str, status: int):
+        super().__init__(f"sign-in stopped on a page (HTTP {status})")
+        self.page = page
+        self.status = status
+
+    @property
+    def aadsts(self) -> int | None:
+        found = re.search(r'data-aadsts="(\d+)"', self.page)
+        return int(found.group(1)) if found else None
+
+
+@dataclass
+class Browser:
+    """A cookie-keeping HTTP client that fills in the simulator's sign-in pages."""
+
+    session: requests.Session = field(default_factory=requests.Session)
+    page: str = ""
+
+    def open(self, url: str) -> requests.Response:
+        response = self.session.get(url, allow_redirects=False, timeout=30)
+        self.page = response.text
+        return response
+
+    def submit(self, response: requests.Response, **fields) -> requests.Response:
+        """Post the page's form with its hidden fields plus `fields`."""
+        html = response.text
+        action = _FORM.search(html)
+        if action is None:
+            raise SignInStopped(html, response.status_code)
+        data = {name: unescape(value) for name, value in _HIDDEN.findall(html)}
+        data.update(fields)
+        url = urljoin(response.url, unescape(action.group(1)))
+        answer = self.session.post(url, data=data, allow_redirects=False, timeout=30)
+        self.page = answer.text
+        return answer
+
+
+@dataclass
+class M365:
+    """The simulator under test, with a seeded tenant (see the `m365` fixture)."""
+
+    base_url: str
+    tenant: Tenant
+    admin: Mailbox
+    recruiter: Mailbox
+    rooms: list[Mailbox]
+    app: EnterpriseApp
+    redirect_uri: str
+    password: str = DEMO_PASSWORD
+
+    # -- directory -----------------------------------------------------------------------
+    def add_user(self, local: str, display_name: str = "", **fields) -> Mailbox:
+        """A user mailbox `local@<tenant domain>` (password: self.password unless given)."""
+        return user_ensure(
+            tenant=self.tenant,
+            email=f"{local}@{self.tenant.domain}",
+            display_name=display_name or local.title(),
+            **fields,
+        )
+
+    def add_room(self, local: str, display_name: str = "", capacity: int = 6, **fields) -> Mailbox:
+        return room_ensure(
+            tenant=self.tenant,
+            email=f"{local}@{self.tenant.domain}",
+            display_name=display_name or local.title(),
+            capacity=capacity,
+            **fields,
+        )
+
+    def service_principal(self) -> ServicePrincipal | None:
+        return directory.service_principal_get(tenant=self.tenant, client_id=str(self.app.client_id))
+
+    def grant_admin_consent(self, scopes: list[str]) -> Grant:
+        """Tenant-wide consent, as if an admin had used /adminconsent."""
+        sp = directory.service_principal_ensure(tenant=self.tenant, app=self.app)
+        return directory.grant_add(sp=sp, principal=None, scopes=scopes)
+
+    def grant_user_consent(self, mailbox: Mailbox, scopes: list[str]) -> Grant:
+        sp = directory.service_principal_ensure(tenant=self.tenant, app=self.app)
+        return directory.grant_add(sp=sp, principal=mailbox, scopes=scopes)
+
+    def access_token(self, mailbox: Mailbox, scopes: list[str], **kw) -> str:
+        """A Graph access token without any sign-in (for Graph-side tests)."""
+        return tokens.issue_access_token(mailbox, scopes, str(self.app.client_id), **kw)
+
+    # -- clock -----------------------------------------------------------------------------
+    def advance_clock(self, **delta) -> datetime:
+        """Move the simulator's clock, e.g. advance_clock(days=91)."""
+        return clock.advance(delta=timedelta(**delta))
+
+    def now(self) -> datetime:
+        return clock.now()
+
+    # -- URLs and MSAL -----------------------------------------------------------------------
+    @property
+    def authority(self) -> str:
+        """Microsoft's authority URL for this tenant (the product uses real hosts)."""
+        return f"{settings.M365_AUTHORITY_HOST}/{self.tenant.id}"
+
+    def http(self):
+        """The product's Microsoft session, mapping Microsoft's hosts onto this simulator."""
+        from calendar_integration.http import MicrosoftSession
+
+        return MicrosoftSession()
+
+    def msal_app(self, authority: str | None = None, **kw):
+        """A real msal.ConfidentialClientApplication talking to the simulator."""
+        import msal
+
+        return msal.ConfidentialClientApplication(
+            str(self.app.client_id),
+            client_credential=self.app.client_secret,
+            authority=authority or self.authority,
+            http_client=self.http(),
+            **kw,
+        )
+
+    # -- the interactive sign-in ---------------------------------------------------------------
+    def browser(self) -> Browser:
+        return Browser()
+
+    def sign_in(
+        self,
+        auth_uri: str,
+        *,
+        email: str | None = None,
+        password: str | None = None,
+        accept: bool = True,
+        org_consent: bool = False,
+        browser: Browser | None = None,
+    ) -> str:
+        """Run the sign-in in a browser: returns the redirect URL (with code or error).
+
+        Posts e-mail/password (default: the recruiter), then accepts (or cancels) the consent
+        page if one is shown. Raises SignInStopped when a page other than those ends the flow
+        (wrong password, AADSTS error page, "Need admin approval").
+        """
+        browser = browser or Browser()
+        response = browser.open(auth_uri)
+        if response.status_code != 302:
+            response = browser.submit(
+                response,
+                login=email or self.recruiter.email,
+                passwd=self.password if password is None else password,
+                action="sign_in",
+            )
+        if response.status_code != 302 and _form_action(response.text).endswith("/consent"):
+            fields = {"action": "accept" if accept else "cancel"}
+            if org_consent:
+                fields["org_consent"] = "on"
+            response = browser.submit(response, **fields)
+        if response.status_code != 302:
+            raise SignInStopped(response.text, response.status_code)
+        return response.headers["Location"]
+
+    def auth_response(self, redirect_url: str) -> dict:
+        """The query parameters of a redirect, as MSAL's acquire_token_by_auth_code_flow wants."""
+        return dict(parse_qsl(urlsplit(redirect_url).query))
+
+
+def build(live_url: str) -> M365:
+    """Seed a small tenant and point settings at the live server (called by the fixture)."""
+    tenant = tenant_ensure(display_name="Contoso Test", domain="contoso.example")
+    app = directory.app_ensure()
+    redirect_uri = settings.M365_REDIRECT_URI
+    directory.app_register_redirect_uri(app=app, redirect_uri=redirect_uri)
+    admin = user_ensure(
+        tenant=tenant, email="admin@contoso.example", display_name="Ada Admin",
+        is_tenant_admin=True,
+    )
+    recruiter = user_ensure(
+        tenant=tenant, email="rita@contoso.example", display_name="Rita Recruiter",
+        given_name="Rita", surname="Recruiter",
+    )
+    rooms = [
+        room_ensure(tenant=tenant, email="raum.alpha@contoso.example", display_name="Raum Alpha",
+                    capacity=6, building="Haus 1", floor_label="1. OG", floor_number=1),
+        room_ensure(tenant=tenant, email="raum.beta@contoso.example", display_name="Raum Beta",
+                    capacity=12, building="Haus 1", floor_label="EG", floor_number=0),
+    ]
+    return M365(
+        base_url=f"{live_url}/m365",
+        tenant=tenant,
+        admin=admin,
+        recruiter=recruiter,
+        rooms=rooms,
+        app=app,
+        redirect_uri=redirect_uri,
+    )
