@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .access import company_admin_required
 from .forms import UserCreateForm, UserEditForm
+from .login_throttle import login_blocked, login_failed, login_succeeded
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses further attempts after repeated failures (see login_throttle)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _lazy(
+            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten."
+        ),
+    }
+
+    def clean(self):
+        email = self.data.get("username", "")
+        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if login_blocked(email=email, ip=ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_failed(email=email, ip=ip)
+            raise
+        login_succeeded(email=email)
+        return cleaned
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
 
 
 @company_admin_required

@@ -26,9 +26,12 @@ from .models import (
 )
 
 
-def company_users_active(*, company: Company) -> QuerySet[User]:
-    """Active users of the company: who may be chosen as observer."""
-    return company.users.filter(is_active=True).order_by("last_name", "first_name", "email")
+def company_users_active(*, company: Company, including: list[int] = ()) -> QuerySet[User]:
+    """Active users of the company (who may be chosen as observer), plus `including` ids
+    of the same company even when deactivated."""
+    return company.users.filter(Q(is_active=True) | Q(pk__in=list(including))).order_by(
+        "last_name", "first_name", "email"
+    )
 
 
 def company_planners(*, company: Company) -> QuerySet[User]:

@@ -53,7 +53,9 @@ def _drop(request: HttpRequest) -> bool:
     raise, which still gives no Graph answer.
     """
     stream = request.environ.get("wsgi.input")
-    raw = getattr(getattr(getattr(stream, "stream", None), "raw", None), "_sock", None)
+    # Django's LimitedStream keeps the reader only as bound methods (_read).
+    reader = getattr(stream, "stream", None) or getattr(getattr(stream, "_read", None), "__self__", None)
+    raw = getattr(getattr(reader, "raw", None), "_sock", None)
     if not isinstance(raw, socket.socket):
         return False
     try:

@@ -2,17 +2,17 @@
    Without JavaScript every field stays visible and the server ignores what does not apply. */
 (function () {
   "use strict";
-  var PLACEHOLDER = "[[Online-Meeting-Teilnahme]]";
   function update(select) {
     var form = select.form;
     var kind = select.value;
     form.querySelectorAll("[data-show-for]").forEach(function (el) {
       el.hidden = el.getAttribute("data-show-for").split(" ").indexOf(kind) === -1;
     });
-    var message = form.querySelector("[name=candidate_message]");
-    if (message && kind === "online" && message.value.indexOf(PLACEHOLDER) === -1) {
+    var message = form.querySelector("[data-join-placeholder]");
+    var placeholder = message && message.getAttribute("data-join-placeholder");
+    if (placeholder && kind === "online" && message.value.indexOf(placeholder) === -1) {
       // Online invitations need the placeholder for the join information.
-      message.value = (message.value.replace(/\s+$/, "") + "\n\n" + PLACEHOLDER).replace(/^\s+/, "");
+      message.value = (message.value.replace(/\s+$/, "") + "\n\n" + placeholder).replace(/^\s+/, "");
     }
   }
   document.addEventListener("DOMContentLoaded", function () {

@@ -96,3 +96,13 @@ def test_login_with_email_and_password(client, alice):
     client.logout()
     wrong = client.post(reverse("accounts:login"), {"username": alice.email, "password": "x"})
     assert wrong.status_code == 200 and wrong.context["form"].errors
+
+
+def test_login_is_refused_after_five_failures_even_with_the_right_password(client, alice):
+    url = reverse("accounts:login")
+    for _ in range(5):
+        client.post(url, {"username": alice.email, "password": "falsch"})
+    response = client.post(url, {"username": alice.email, "password": "pw-alice-2026"})
+    assert response.status_code == 200
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.content.decode()
+    assert "_auth_user_id" not in client.session

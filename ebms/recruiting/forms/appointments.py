@@ -88,7 +88,8 @@ class _PlanningForm(forms.Form):
         label=_("Nachricht an den Bewerber"),
         required=False,
         max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        # The script re-adds the placeholder when the kind switches to online.
+        widget=forms.Textarea(attrs={"rows": 5, "data-join-placeholder": JOIN_INFO_PLACEHOLDER}),
         help_text=format_lazy(
             _(
                 "Bei Online-Besprechungen den Platzhalter {placeholder} bitte stehen lassen: "
@@ -98,13 +99,16 @@ class _PlanningForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, company: Company, user: User, **kwargs):
+    def __init__(self, *args, company: Company, user: User, keep_observers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.company = company
         self.zone = company.zone
         self.fields["recruiter"].queryset = company_planners(company=company)
         # Scoped to the company: a forged id of another company's user is "not a valid choice".
-        self.fields["observers"].queryset = company_users_active(company=company)
+        # Observers deactivated since they were chosen stay selectable, so an edit keeps them.
+        self.fields["observers"].queryset = company_users_active(
+            company=company, including=[u.pk for u in keep_observers]
+        )
         if not self.is_bound and "recruiter" not in self.initial and user.can_plan:
             self.initial["recruiter"] = user.pk
         self.initial.setdefault("candidate_message", JOIN_INFO_PLACEHOLDER)

@@ -51,7 +51,7 @@ def proposal_create(
     """Offer 2-5 slots; the candidate gets an e-mail with a signed single-use link."""
     check_planner(by=by, company=application.company_id)
     observers = _observers(observers, recruiter)
-    slots = sorted((start, end) for start, end in slots)
+    slots = [(start, end) for start, end in slots]  # errors name the slots in given order
     values = _clean({
         "kind": kind, "location": location, "room_email": room_email, "room_name": room_name,
         "title": title, "internal_description": internal_description,
@@ -82,7 +82,8 @@ def proposal_create(
         )
         proposal.observers.set(observers)
         ProposalSlot.objects.bulk_create(
-            ProposalSlot(proposal=proposal, starts_at=start, ends_at=end) for start, end in slots
+            ProposalSlot(proposal=proposal, starts_at=start, ends_at=end)
+            for start, end in sorted(slots)
         )
         hooks.announce("proposal_sent", proposal=proposal)
         candidate_email_queue(kind=Kind.PROPOSAL, proposal=proposal)

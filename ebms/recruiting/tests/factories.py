@@ -6,9 +6,11 @@ Every function takes keyword arguments only and creates what it needs when not g
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import datetime, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from ebms.accounts.models import Company, Role, User
@@ -16,6 +18,12 @@ from ebms.recruiting.models import Application, Candidate, Position
 
 PASSWORD = "Geheim-123!"  # noqa: S105 - test password
 _counter = itertools.count(1)
+
+
+@functools.cache
+def _password_hash() -> str:
+    # Hashing once keeps the tests fast; logging in with PASSWORD still works.
+    return make_password(PASSWORD)
 
 
 def company(*, name: str = "Muster GmbH", time_zone: str = "Europe/Berlin") -> Company:
@@ -32,9 +40,9 @@ def user(
     is_active: bool = True,
 ) -> User:
     email = email or f"{first_name.lower()}.{next(_counter)}@c{company.pk}.example"
-    return User.objects.create_user(
-        email,
-        PASSWORD,
+    return User.objects.create(
+        email=email,
+        password=_password_hash(),
         company=company,
         role=role,
         first_name=first_name,

@@ -9,6 +9,12 @@ from ebms.recruiting.models import Appointment, Candidate, Proposal
 from ebms.recruiting.tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Users are created per test; the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def company(db):
     return f.company()
@@ -114,7 +120,9 @@ def test_the_page_shows_the_message_at_the_field(client, alice, application):
         appointment_data(alice, start_time="11:00", end_time="10:00"),
     )
     html = response.content.decode()
-    assert '<ul class="errorlist"><li>Das Ende muss nach dem Beginn liegen.</li></ul>' in html
+    assert (
+        '<ul class="errorlist" id="id_end_time_error"><li>Das Ende muss nach dem Beginn liegen.</li>'
+    ) in html
 
 
 def test_an_invalid_candidate_email(client, alice):
@@ -124,9 +132,7 @@ def test_an_invalid_candidate_email(client, alice):
         {"first_name": "Dana", "last_name": "B", "email": "kein-at", "language": "de"},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [
-        "Geben Sie eine gültige E-Mail-Adresse ein."
-    ]
+    assert response.context["form"].errors["email"] == ["Bitte gültige E-Mail-Adresse eingeben."]
     assert not Candidate.objects.exists()
 
 

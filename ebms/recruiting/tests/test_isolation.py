@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from ebms.recruiting import urls as recruiting_urls
-from ebms.recruiting.models import Appointment, AppointmentChange, Application, Candidate, Proposal
+from ebms.recruiting.models import Application, Appointment, AppointmentChange, Candidate, Proposal
 from ebms.recruiting.services import proposal_create
 from ebms.recruiting.tests import factories as f
 
@@ -45,6 +45,12 @@ def _names_with_id() -> set[str]:
         for p in recruiting_urls.urlpatterns
         if isinstance(p, URLPattern) and "<int:pk>" in str(p.pattern)
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Users are created per test; the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -14,6 +14,12 @@ from ebms.recruiting.services import appointment_create
 from ebms.recruiting.tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Users are created per test; the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def company(db):
     return f.company()
@@ -298,3 +304,21 @@ def test_appointment_create_via_service_is_shown_on_the_application_page(
     html = html.decode()
     assert "Telefonat" in html
     assert "Termin planen" in html and "Terminvorschläge senden" in html
+
+
+def test_an_edit_keeps_an_observer_deactivated_meanwhile(client, company, alice, application):
+    bob = f.bob(company=company)
+    appointment = f.appointment(application=application, by=alice, observers=[bob])
+    bob.is_active = False
+    bob.save()
+    client.force_login(alice)
+    url = reverse("recruiting:appointment_edit", args=[appointment.pk])
+    local = appointment.starts_at.astimezone(company.zone)
+    response = client.post(
+        url,
+        form_data(alice, day=local.date(), observers=[bob.pk], title="Neuer Titel"),
+    )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.title == "Neuer Titel"
+    assert list(appointment.observers.all()) == [bob]

@@ -84,6 +84,7 @@ def appointment_edit(request, pk: int):
         company=request.user.company,
         user=request.user,
         initial=AppointmentForm.initial_for(appointment),
+        keep_observers=appointment.observers.all(),
     )
     if request.method == "POST" and form.is_valid():
         try:

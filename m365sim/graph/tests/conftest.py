@@ -39,6 +39,8 @@ class Sim:
             token = self.token(who or self.anna, scopes)
         if token:
             hdrs["Authorization"] = f"Bearer {token}"
+        # nextLinks name Microsoft's host, as real ones do; map it like the product's session.
+        path = path.replace("https://graph.microsoft.com", self.base)
         url = path if path.startswith("http") else f"{self.base}/v1.0/{path.lstrip('/')}"
         return self.session.request(method, url, headers=hdrs, timeout=30, **kw)
 

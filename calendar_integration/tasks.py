@@ -1,0 +1,20 @@
+"""Celery tasks (thin): the daily token keep-alive. Never pass tokens as arguments."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from .lifecycle import connections_keep_alive
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="calendar_integration.tasks.tokens_keep_alive")
+def tokens_keep_alive() -> dict:
+    """Daily: refresh tokens unused for 30 days (Microsoft expires them after 90 idle days)."""
+    result = connections_keep_alive()
+    if result.failed:
+        logger.warning("token keep-alive: %d connection(s) could not be refreshed", result.failed)
+    return {"refreshed": result.refreshed, "failed": result.failed}
