@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -80,13 +81,16 @@ def _app(*, tenant: str = "organizations", cache: msal.TokenCache | None = None)
 
 def flow_start(*, user, with_rooms: bool, next_url: str = "", prompt: str | None = None) -> str:
     """Start a sign-in for `user`; returns the URL the browser goes to."""
-    flow = _app().initiate_auth_code_flow(
-        scopes_for(with_rooms=with_rooms),
-        redirect_uri=settings.M365_REDIRECT_URI,
-        response_mode="query",  # form_post would drop the Lax session cookie
-        prompt=prompt,
-        login_hint=_known_upn(user),
-    )
+    with warnings.catch_warnings():
+        # MSAL recommends form_post; that cross-site POST would drop the Lax session cookie.
+        warnings.filterwarnings("ignore", message="response_mode='form_post'")
+        flow = _app().initiate_auth_code_flow(
+            scopes_for(with_rooms=with_rooms),
+            redirect_uri=settings.M365_REDIRECT_URI,
+            response_mode="query",
+            prompt=prompt,
+            login_hint=_known_upn(user),
+        )
     AuthFlow.objects.create(
         user=user,
         state=flow["state"],

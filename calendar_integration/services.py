@@ -26,6 +26,7 @@ from .models import AuthFlow, FunctionCheck, MicrosoftConnection
 
 logger = logging.getLogger(__name__)
 
+CONSENT_RETRY = "consent_retry"
 ADMIN_CONSENT_SALT = "calendar_integration.admin_consent"
 ADMIN_CONSENT_MAX_AGE = 60 * 60 * 24 * 30  # the link goes by e-mail to IT: 30 days
 
@@ -87,11 +88,11 @@ def connect_finish(*, user, params: dict[str, str]) -> Finished:
         if (
             flow is not None
             and problem.kind == Kind.CONSENT_REQUIRED
-            and _previous_outcome(user=user, flow=flow) not in CONSENT_KINDS
+            and _previous_outcome(user=user, flow=flow) not in {*CONSENT_KINDS, CONSENT_RETRY}
         ):
             # One interactive retry with the consent prompt, as Microsoft advises for 65001.
             # A second consent failure in a row ends on the guidance page: no loop.
-            _record(flow, "consent_retry")
+            _record(flow, CONSENT_RETRY)
             finished.redirect_url = identity.flow_start(
                 user=user, with_rooms=flow.with_rooms, next_url=flow.next_url, prompt="consent"
             )

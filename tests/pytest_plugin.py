@@ -2,7 +2,8 @@
 
 Tests run Celery tasks eagerly even when REDIS_URL is set (CI), so results are
 deterministic; the worker tests (marker `worker`) switch to the real broker themselves.
-The cache (Redis in CI) is emptied before each test.
+The cache (Redis in CI) is emptied before each test. Passwords use a fast hasher:
+users are created per test and the production hasher would dominate the run time.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ def _eager_celery_and_clean_cache(settings):
     from ebms.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 
-from .ics import appointment_ics, ics_location
+from . import ics
 from .links import proposal_link_for
 from .models import (
     JOIN_INFO_PLACEHOLDER,
@@ -179,7 +179,7 @@ def _appointment_context(email: CandidateEmail, language: str) -> dict:
         "phone": appointment.kind == AppointmentKind.PHONE,
         "onsite": appointment.kind == AppointmentKind.ON_SITE,
         "when": _when(appointment.starts_at, appointment.ends_at, zone=zone, language=language),
-        "location": ics_location(appointment),
+        "location": ics.ics_location(appointment),
         "message_text": candidate_text(appointment),
         # Built from escaped user text and sanitised join information (join_info.py).
         "message_html": mark_safe(candidate_html(appointment)),  # noqa: S308
@@ -229,15 +229,15 @@ def candidate_email_render(email: CandidateEmail) -> dict:
         name = f"recruiting/email/{language}/{email.kind}"
         text = _BLANK_LINES.sub("\n\n", render_to_string(f"{name}.txt", context)).strip() + "\n"
         html = render_to_string(f"{name}.html", context)
-    ics, method = b"", ""
+    ics_bytes, method = b"", ""
     if email.appointment is not None:
         method = "CANCEL" if email.kind == Kind.CANCELLATION else "REQUEST"
-        ics = appointment_ics(email.appointment, cancel=method == "CANCEL")
+        ics_bytes = ics.appointment_ics(email.appointment, cancel=method == "CANCEL")
     return {
         "subject": subject,
         "text": text,
         "html": html,
-        "ics": ics,
+        "ics": ics_bytes,
         "ics_method": method,
         "language": language,
     }
@@ -282,7 +282,10 @@ def _obsolete_reason(email: CandidateEmail) -> tuple[str, str] | None:
     if (
         email.proposal_id
         and email.kind == Kind.PROPOSAL
-        and email.proposal.status != Proposal.Status.OPEN
+        and (
+            email.proposal.status != Proposal.Status.OPEN
+            or email.proposal.expires_at <= timezone.now()
+        )
     ):
         return Status.SUPERSEDED, "Vorschläge nicht mehr offen"
     if email.appointment_id and email.appointment.ends_at <= timezone.now():

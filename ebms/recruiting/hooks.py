@@ -43,11 +43,23 @@ def listen(listener: Listener) -> Listener:
     return listener
 
 
+def unlisten(listener: Listener) -> None:
+    """Remove a listener registered with `listen` (no error if absent)."""
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
 def provide_join_info(provider: Callable[..., bool]) -> Callable[..., bool]:
     """Register `provider(appointment) -> bool`: True when it will deliver join information."""
     if provider not in _join_info_providers:
         _join_info_providers.append(provider)
     return provider
+
+
+def stop_providing_join_info(provider: Callable[..., bool]) -> None:
+    """Remove a provider registered with `provide_join_info` (no error if absent)."""
+    if provider in _join_info_providers:
+        _join_info_providers.remove(provider)
 
 
 def announce(event: str, **payload) -> None:

@@ -67,8 +67,10 @@ def proposal_from_token(token: str) -> Proposal:
         raise ProposalLinkError("withdrawn", proposal)
     if proposal.status == Proposal.Status.PICKED:
         raise ProposalLinkError("used", proposal)
+    if proposal.status == Proposal.Status.EXPIRED:
+        raise ProposalLinkError("expired", proposal)
     if not proposal.token_nonce or data.get("n") != proposal.token_nonce:
         raise ProposalLinkError("invalid")
-    if proposal.status == Proposal.Status.EXPIRED or proposal.expires_at <= timezone.now():
+    if proposal.expires_at <= timezone.now():
         raise ProposalLinkError("expired", proposal)
     return proposal

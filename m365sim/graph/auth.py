@@ -27,7 +27,12 @@ USER_READ_SELF = (
     "User.ReadWrite.All",
     "Directory.Read.All",
 )
-USER_READ_OTHERS = ("User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All")
+USER_READ_OTHERS = (
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+)
 # https://learn.microsoft.com/graph/api/place-list
 PLACE_READ = ("Place.Read.All", "Place.ReadWrite.All")
 
@@ -65,7 +70,9 @@ def authenticate(headers: Headers) -> Caller:
         claims = validate_access_token(token.strip())
     except InvalidAccessToken as exc:
         raise _unauthorized(exc.reason)
-    mailbox = Mailbox.objects.filter(object_id=claims.get("oid"), tenant_id=claims.get("tid")).first()
+    mailbox = Mailbox.objects.filter(
+        object_id=claims.get("oid"), tenant_id=claims.get("tid")
+    ).first()
     if mailbox is None or not mailbox.account_enabled:
         raise _unauthorized("unknown_user")
     scopes = frozenset(str(claims.get("scp", "")).split())
@@ -79,4 +86,6 @@ def authenticate(headers: Headers) -> Caller:
 
 def require(caller: Caller, scopes: tuple[str, ...]) -> None:
     if not caller.has_any(scopes):
-        raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+        raise GraphError(
+            403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
+        )

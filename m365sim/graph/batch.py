@@ -38,7 +38,9 @@ def _validate(requests: list) -> dict[str, dict]:
             raise _invalid(f"Batch request id '{rid}' is duplicated.")
         headers = Headers(low.get("headers") or {})
         if low.get("body") is not None and not headers.get("content-type"):
-            raise _invalid(f"Write request id : {rid} does not contain Content-Type header or body.")
+            raise _invalid(
+                f"Write request id : {rid} does not contain Content-Type header or body."
+            )
         depends = low.get("dependson") or []
         if not isinstance(depends, list):
             raise _invalid("dependsOn must be an array of request ids.")

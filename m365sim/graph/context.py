@@ -32,8 +32,10 @@ class Ctx:
             data = json.loads(self.req.body)
         except (ValueError, UnicodeDecodeError):
             raise GraphError(
-                400, "BadRequest", "Unable to read JSON request payload. Please ensure "
-                "Content-Type header is set and payload is of valid JSON format."
+                400,
+                "BadRequest",
+                "Unable to read JSON request payload. Please ensure "
+                "Content-Type header is set and payload is of valid JSON format.",
             )
         if not isinstance(data, dict):
             raise GraphError(400, "BadRequest", "Invalid request body.")

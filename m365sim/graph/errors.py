@@ -46,4 +46,6 @@ def bad_request(message: str, code: str = "BadRequest") -> GraphError:
 
 
 def access_denied() -> GraphError:
-    return GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+    return GraphError(
+        403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
+    )

@@ -29,9 +29,11 @@ def _context(ctx: Ctx, tail: str) -> str:
 
 def _event(ctx: Ctx) -> Event:
     event_id = ctx.params["event_id"]
-    event = Event.objects.select_related("mailbox").filter(
-        mailbox=ctx.target, graph_id=event_id
-    ).first()
+    event = (
+        Event.objects.select_related("mailbox")
+        .filter(mailbox=ctx.target, graph_id=event_id)
+        .first()
+    )
     if event is None:
         if not event_id.startswith("AAMk"):
             raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
@@ -101,7 +103,11 @@ def _page(ctx: Ctx, items: list[Event], tail: str) -> GraphResponse:
 def event_list(ctx: Ctx) -> GraphResponse:
     require(ctx.caller, CALENDAR_READ)
     predicate = odata.parse_event_filter(ctx.req.query.get("$filter", ""))
-    qs = Event.objects.select_related("mailbox").filter(mailbox=ctx.target).order_by("created_at", "pk")
+    qs = (
+        Event.objects.select_related("mailbox")
+        .filter(mailbox=ctx.target)
+        .order_by("created_at", "pk")
+    )
     items = [e for e in qs if predicate is None or predicate(e)]
     return _page(ctx, items, "events")
 
@@ -118,9 +124,11 @@ def calendar_view(ctx: Ctx) -> GraphResponse:
         )
     start = parse_local(query["startdatetime"], "UTC")
     end = parse_local(query["enddatetime"], "UTC")
-    qs = Event.objects.select_related("mailbox").filter(
-        mailbox=ctx.target, start__lt=end, end__gt=start
-    ).order_by("start", "pk")
+    qs = (
+        Event.objects.select_related("mailbox")
+        .filter(mailbox=ctx.target, start__lt=end, end__gt=start)
+        .order_by("start", "pk")
+    )
     predicate = odata.parse_event_filter(ctx.req.query.get("$filter", ""))
     items = [e for e in qs if predicate is None or predicate(e)]
     return _page(ctx, items, "calendarView")

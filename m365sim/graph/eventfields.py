@@ -12,10 +12,26 @@ from .errors import GraphError
 from .timezones import parse_local, zone_or_400
 
 WRITABLE = (
-    "subject", "body", "start", "end", "location", "locations", "attendees", "isAllDay",
-    "isOnlineMeeting", "onlineMeetingProvider", "showAs", "sensitivity", "importance",
-    "categories", "responseRequested", "allowNewTimeProposals", "hideAttendees",
-    "isReminderOn", "reminderMinutesBeforeStart", "transactionId",
+    "subject",
+    "body",
+    "start",
+    "end",
+    "location",
+    "locations",
+    "attendees",
+    "isAllDay",
+    "isOnlineMeeting",
+    "onlineMeetingProvider",
+    "showAs",
+    "sensitivity",
+    "importance",
+    "categories",
+    "responseRequested",
+    "allowNewTimeProposals",
+    "hideAttendees",
+    "isReminderOn",
+    "reminderMinutesBeforeStart",
+    "transactionId",
     "singleValueExtendedProperties",
 )
 _CANON = {name.lower(): name for name in WRITABLE}
@@ -41,8 +57,9 @@ def _enum(name: str, value) -> str:
     low = str(value or "").lower()
     if low not in _ENUMS[name]:
         raise GraphError(
-            400, "BadRequest", f"Cannot convert the literal '{value}' to the expected type "
-            f"'microsoft.graph.{name}'."
+            400,
+            "BadRequest",
+            f"Cannot convert the literal '{value}' to the expected type 'microsoft.graph.{name}'.",
         )
     return _CAMEL.get(low, low)
 
@@ -52,7 +69,11 @@ def _location(raw, tenant_id) -> dict:
         raise _invalid("Invalid location.")
     name = str(raw.get("displayName") or "")
     email = str(raw.get("locationEmailAddress") or "").lower()
-    room = Mailbox.objects.filter(tenant_id=tenant_id, email=email, kind="room").first() if email else None
+    room = (
+        Mailbox.objects.filter(tenant_id=tenant_id, email=email, kind="room").first()
+        if email
+        else None
+    )
     loc = {"displayName": name, "locationType": "conferenceRoom" if room else "default"}
     if email:
         loc["locationEmailAddress"] = email
@@ -86,8 +107,10 @@ def normalise_attendees(raw, *, tenant_id) -> list[dict]:
         address = str(email.get("address") or "").strip()
         if not address or "@" not in address:
             raise GraphError(
-                400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message "
-                "can't be sent because it contains no recipients."
+                400,
+                "ErrorInvalidRecipients",
+                "At least one recipient isn't valid., A message "
+                "can't be sent because it contains no recipients.",
             )
         if address.lower() in seen:
             continue
@@ -95,8 +118,10 @@ def normalise_attendees(raw, *, tenant_id) -> list[dict]:
         kind = str(item.get("type") or "required").lower()  # default type is required
         if kind not in _ATTENDEE_TYPES:
             raise GraphError(
-                400, "BadRequest", f"Cannot convert the literal '{item.get('type')}' to the "
-                "expected type 'microsoft.graph.attendeeType'."
+                400,
+                "BadRequest",
+                f"Cannot convert the literal '{item.get('type')}' to the "
+                "expected type 'microsoft.graph.attendeeType'.",
             )
         out.append(
             {
@@ -133,7 +158,9 @@ def apply_fields(event: Event, data: dict, *, tenant_id, creating: bool) -> None
             setattr(event, key, when)
             setattr(event, f"original_{key}_tz", tz_name)
     if event.start and event.end and event.end < event.start:
-        raise _invalid("Your request can't be completed. The end time must be after the start time.")
+        raise _invalid(
+            "Your request can't be completed. The end time must be after the start time."
+        )
     if "location" in data:
         event.location = _location(data["location"] or {}, tenant_id)
         event.locations = [event.location] if event.location.get("displayName") else []
@@ -153,7 +180,11 @@ def apply_fields(event: Event, data: dict, *, tenant_id, creating: bool) -> None
     ):
         if key in data:
             setattr(event, field, bool(data[key]))
-    for key, field in (("showAs", "show_as"), ("sensitivity", "sensitivity"), ("importance", "importance")):
+    for key, field in (
+        ("showAs", "show_as"),
+        ("sensitivity", "sensitivity"),
+        ("importance", "importance"),
+    ):
         if key in data:
             setattr(event, field, _enum(key, data[key]))
     if "categories" in data:
@@ -165,7 +196,10 @@ def apply_fields(event: Event, data: dict, *, tenant_id, creating: bool) -> None
         for prop in data["singleValueExtendedProperties"] or []:
             if not isinstance(prop, dict) or not prop.get("id"):
                 raise _invalid("Invalid singleValueExtendedProperties.")
-            props[str(prop["id"]).lower()] = {"id": str(prop["id"]), "value": str(prop.get("value"))}
+            props[str(prop["id"]).lower()] = {
+                "id": str(prop["id"]),
+                "value": str(prop.get("value")),
+            }
         event.extended_properties = list(props.values())
     if creating and not event.locations and event.location.get("displayName"):
         event.locations = [event.location]

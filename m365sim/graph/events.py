@@ -96,8 +96,9 @@ def event_create(*, organizer: Mailbox, data: dict) -> tuple[Event, bool]:
     )
     if "start" not in data or "end" not in data:
         raise GraphError(
-            400, "ErrorInvalidRequest", "Your request can't be completed. The event requires a "
-            "start and an end time."
+            400,
+            "ErrorInvalidRequest",
+            "Your request can't be completed. The event requires a start and an end time.",
         )
     apply_fields(event, data, tenant_id=organizer.tenant_id, creating=True)
     if event.body_content_type == "html":
@@ -133,9 +134,13 @@ def event_update(*, event: Event, data: dict) -> Event:
                 event.body_content = teams.append_block(event.body_content, event.online_meeting)
             else:
                 _drop_meeting(event)  # Outlook: the body lost its join block
-    elif not event.is_online_meeting and event.is_organizer and _wants_teams(data, organizer):
-        if organizer.teams_licensed:
-            _add_meeting(event, organizer)
+    elif (
+        not event.is_online_meeting
+        and event.is_organizer
+        and organizer.teams_licensed
+        and _wants_teams(data, organizer)
+    ):
+        _add_meeting(event, organizer)
     time_changed = (event.start, event.end) != (old_start, old_end)
     if event.is_organizer and "attendees" in data:
         event.attendees = _keep_statuses(event.attendees, previous)
@@ -236,7 +241,10 @@ def sync_copies(event: Event, *, previous: list[dict], time_changed: bool) -> No
 def _room_answer(event: Event, room: Mailbox) -> dict:
     """Accept or decline for a room, and keep its calendar in line."""
     now = clock.now()
-    if room.booking_type == BookingType.RESERVED or room.auto_accept == AutoAcceptPolicy.DECLINE_ALL:
+    if (
+        room.booking_type == BookingType.RESERVED
+        or room.auto_accept == AutoAcceptPolicy.DECLINE_ALL
+    ):
         answer = "declined"
     elif room.auto_accept == AutoAcceptPolicy.MANUAL:
         answer = "none"
@@ -266,15 +274,34 @@ def _stamp(value) -> str:
 
 
 _COPIED = (
-    "subject", "body_content_type", "body_content", "start", "end", "original_start_tz",
-    "original_end_tz", "is_all_day", "location", "locations", "attendees", "organizer_name",
-    "organizer_address", "is_online_meeting", "online_meeting_provider", "online_meeting",
-    "sensitivity", "importance", "response_requested", "allow_new_time_proposals",
-    "hide_attendees", "is_cancelled",
+    "subject",
+    "body_content_type",
+    "body_content",
+    "start",
+    "end",
+    "original_start_tz",
+    "original_end_tz",
+    "is_all_day",
+    "location",
+    "locations",
+    "attendees",
+    "organizer_name",
+    "organizer_address",
+    "is_online_meeting",
+    "online_meeting_provider",
+    "online_meeting",
+    "sensitivity",
+    "importance",
+    "response_requested",
+    "allow_new_time_proposals",
+    "hide_attendees",
+    "is_cancelled",
 )
 
 
-def _upsert_copy(event: Event, mailbox: Mailbox, *, room: bool, reset: bool, answer: str = "") -> None:
+def _upsert_copy(
+    event: Event, mailbox: Mailbox, *, room: bool, reset: bool, answer: str = ""
+) -> None:
     now = clock.now()
     copy = Event.objects.filter(mailbox=mailbox, ical_uid=event.ical_uid).first()
     if copy is None:

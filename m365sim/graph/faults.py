@@ -11,18 +11,22 @@ share them; each rule draws from its own random generator seeded with `seed`.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 from dataclasses import dataclass
 
+from django.db import OperationalError
 from django.db.models import F
 
 from m365sim.models import FaultKind, FaultRule
 
-__all__ = ["Fault", "FaultKind", "clear", "inject", "pick", "rules"]
+__all__ = ["Fault", "FaultKind", "clear", "inject", "pick", "rules", "uses_left"]
 
 _lock = threading.Lock()
 _generators: dict[tuple[int, int], random.Random] = {}
+# Uses per rule, counted in-process: `remaining` is a budget, not a DB counter.
+_used: dict[tuple, int] = {}
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,19 @@ def clear() -> None:
     FaultRule.objects.all().delete()
     with _lock:
         _generators.clear()
+        _used.clear()
 
 
 def rules() -> list[FaultRule]:
     return list(FaultRule.objects.all())
+
+
+def uses_left(rule: FaultRule) -> int | None:
+    """How often a limited rule still fires (None = unlimited)."""
+    if rule.remaining is None:
+        return None
+    with _lock:
+        return max(rule.remaining - _used.get((rule.pk, rule.created_at), 0), 0)
 
 
 def _draw(rule: FaultRule) -> float:
@@ -84,28 +97,32 @@ def _draw(rule: FaultRule) -> float:
         return gen.random()
 
 
+def _claim(rule: FaultRule) -> bool:
+    """Count one use of `rule` in-process (atomic under the lock); False when used up."""
+    key = (rule.pk, rule.created_at)
+    with _lock:
+        used = _used.get(key, 0)
+        if rule.remaining is not None and used >= rule.remaining:
+            return False
+        _used[key] = used + 1
+        return True
+
+
 def pick(*, mailbox: str, method: str, path: str) -> Fault | None:
     """The first active rule that matches and fires for this request (consumes one use)."""
-    candidates = FaultRule.objects.filter(active=True)
-    for rule in candidates:
+    for rule in FaultRule.objects.filter(active=True):
         if rule.mailbox and rule.mailbox != (mailbox or "").lower():
             continue
         if rule.method and rule.method != method.upper():
             continue
         if rule.path_contains and rule.path_contains.lower() not in path.lower():
             continue
-        if rule.remaining is not None and rule.remaining <= 0:
-            continue
         if rule.probability < 1.0 and _draw(rule) >= rule.probability:
             continue
-        if rule.remaining is not None:
-            # Conditional decrement: two concurrent requests cannot both use the last one.
-            used = FaultRule.objects.filter(pk=rule.pk, remaining__gt=0).update(
-                remaining=F("remaining") - 1, hits=F("hits") + 1
-            )
-            if not used:
-                continue
-        else:
+        if not _claim(rule):
+            continue
+        # Shown in the ops UI only; SQLite may be busy under concurrent requests.
+        with contextlib.suppress(OperationalError):
             FaultRule.objects.filter(pk=rule.pk).update(hits=F("hits") + 1)
         return Fault(
             kind=rule.kind,

@@ -63,7 +63,9 @@ def _mailbox_checks(route: Route, ctx: Ctx) -> None:
     if target.pk != ctx.caller.mailbox_id:
         # Delegated tokens reach only the signed-in user's own calendar unless it is shared
         # (github.com/microsoftgraph/microsoft-graph-docs/issues/12822).
-        raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+        raise GraphError(
+            403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
+        )
 
 
 def handle(req: GraphRequest) -> GraphResponse:
@@ -106,8 +108,16 @@ def handle(req: GraphRequest) -> GraphResponse:
     resp.headers.update({"request-id": request_id, "client-request-id": client_request_id})
     if ctx is not None and ctx.applied_prefs and resp.status < 400:
         resp.headers["Preference-Applied"] = ", ".join(ctx.applied_prefs)
-    _log(req, mailbox_label, resp.status, started, request_id, client_request_id,
-         resp.error_code, fault_kind)
+    _log(
+        req,
+        mailbox_label,
+        resp.status,
+        started,
+        request_id,
+        client_request_id,
+        resp.error_code,
+        fault_kind,
+    )
     return resp
 
 
@@ -117,16 +127,22 @@ def _run(route: Route, handler, ctx: Ctx, fault, mailbox: str) -> GraphResponse:
             raise DropConnection()
         if fault.kind == "throttle":
             raise GraphError(
-                429, "TooManyRequests", "Please retry again later.",
+                429,
+                "TooManyRequests",
+                "Please retry again later.",
                 headers={"Retry-After": _retry_after(fault.retry_after)},
             )
         if fault.kind == "unavailable":
             raise GraphError(
-                503, "ServiceNotAvailable", "Service Unavailable",
+                503,
+                "ServiceNotAvailable",
+                "Service Unavailable",
                 headers={"Retry-After": _retry_after(fault.retry_after)},
             )
         if fault.kind == "gateway_timeout":
-            raise GraphError(504, "GatewayTimeout", "The gateway did not receive a response in time.")
+            raise GraphError(
+                504, "GatewayTimeout", "The gateway did not receive a response in time."
+            )
     if route.throttled and mailbox:
         with throttle.slot(mailbox):
             if fault is not None and fault.kind == "slow":

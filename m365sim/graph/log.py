@@ -1,14 +1,17 @@
 """The request log of the simulated Graph: every call, batch sub-requests included.
 
-    from m365sim.graph import log
-    log.calls(mailbox="anna@muster.de", since=t0)   # oldest first
-    log.clear()
+from m365sim.graph import log
+log.calls(mailbox="anna@muster.de", since=t0)   # oldest first
+log.clear()
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
+
+from django.db import OperationalError
 
 from m365sim.models import RequestLogEntry
 
@@ -19,10 +22,17 @@ logger = logging.getLogger(__name__)
 
 def record(**fields) -> None:
     """Store one call; a failing log write must never fail the Graph answer."""
-    try:
-        RequestLogEntry.objects.create(**fields)
-    except Exception:  # noqa: BLE001 - logging is best effort
-        logger.exception("m365sim request log write failed")
+    for attempt in range(5):
+        try:
+            RequestLogEntry.objects.create(**fields)
+            return
+        except OperationalError:  # SQLite busy under concurrent requests: try again
+            time.sleep(0.02 * (attempt + 1))
+        except Exception:  # noqa: BLE001 - logging is best effort
+            break
+    logger.warning(
+        "m365sim request log write failed for %s %s", fields.get("method"), fields.get("path")
+    )
 
 
 def calls(

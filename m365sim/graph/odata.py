@@ -23,9 +23,7 @@ def apply_select(item: dict, query: dict) -> dict:
         return item
     wanted = {p.strip().lower() for p in raw.split(",") if p.strip()}
     wanted.add("singlevalueextendedproperties")  # $expand'ed data stays
-    return {
-        k: v for k, v in item.items() if k in _ALWAYS or k.split("@")[0].lower() in wanted
-    }
+    return {k: v for k, v in item.items() if k in _ALWAYS or k.split("@")[0].lower() in wanted}
 
 
 def page_size(req: GraphRequest, *, default: int, maximum: int = 1000) -> int:
@@ -92,8 +90,9 @@ def parse_event_filter(raw: str):
         if field:
             value = match.group("value").replace("''", "'")
             return lambda event: getattr(event, field) == value
-    raise GraphError(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more "
-                     "invalid nodes.")
+    raise GraphError(
+        400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes."
+    )
 
 
 _EXPAND = re.compile(

@@ -62,9 +62,10 @@ def _list_email(building: str, domain: str) -> str:
 def _paged(ctx: Ctx, items: list[dict], context: str) -> GraphResponse:
     size = odata.page_size(ctx.req, default=DEFAULT_PAGE)
     offset = odata.skip(ctx.req)
-    body = {"@odata.context": context, "value": [
-        odata.apply_select(i, ctx.req.query) for i in items[offset : offset + size]
-    ]}
+    body = {
+        "@odata.context": context,
+        "value": [odata.apply_select(i, ctx.req.query) for i in items[offset : offset + size]],
+    }
     if size and offset + size < len(items):
         body["@odata.nextLink"] = odata.next_link(ctx.req, new_skip=offset + size)
     return GraphResponse(200, body)
@@ -98,9 +99,13 @@ def roomlist_rooms(ctx: Ctx) -> GraphResponse:
     require(ctx.caller, PLACE_READ)
     domain = ctx.caller.upn.split("@")[-1]
     wanted = ctx.params["roomlist"].lower()
-    rooms = [r for r in _visible_rooms(ctx) if r.building and _list_email(r.building, domain) == wanted]
+    rooms = [
+        r for r in _visible_rooms(ctx) if r.building and _list_email(r.building, domain) == wanted
+    ]
     if not rooms:
-        raise GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        raise GraphError(
+            404, "ErrorItemNotFound", "The specified object was not found in the store."
+        )
     return _paged(
         ctx,
         [room_json(r) for r in rooms],

@@ -70,8 +70,9 @@ def resolve(method: str, path: str) -> tuple[Route, Callable, dict[str, str]]:
         target = route.methods.get(method.upper())
         if target is None:
             raise GraphError(
-                405, "Request_BadRequest", "Specified HTTP method is not allowed for the request "
-                "target."
+                405,
+                "Request_BadRequest",
+                "Specified HTTP method is not allowed for the request target.",
             )
         module_name, func_name = target.split(":")
         module = __import__(f"m365sim.graph.{module_name}", fromlist=[func_name])

@@ -64,7 +64,9 @@ def get_schedule(ctx: Ctx) -> GraphResponse:
     start = _when(body.get("starttime"), "StartTime")
     end = _when(body.get("endtime"), "EndTime")
     if end <= start:
-        raise GraphError(400, "ErrorInvalidTimeInterval", "The end time must be after the start time.")
+        raise GraphError(
+            400, "ErrorInvalidTimeInterval", "The end time must be after the start time."
+        )
     if end - start > MAX_WINDOW:
         raise GraphError(
             400,
@@ -89,14 +91,23 @@ def get_schedule(ctx: Ctx) -> GraphResponse:
         )
     }
     value = [
-        _one(str(address), mailboxes.get(str(address).strip().lower()), caller, start, end,
-             interval, tz)
+        _one(
+            str(address),
+            mailboxes.get(str(address).strip().lower()),
+            caller,
+            start,
+            end,
+            interval,
+            tz,
+        )
         for address in schedules
     ]
     return GraphResponse(
         200,
-        {"@odata.context": f"{GRAPH_ROOT}/$metadata#Collection(microsoft.graph.scheduleInformation)",
-         "value": value},
+        {
+            "@odata.context": f"{GRAPH_ROOT}/$metadata#Collection(microsoft.graph.scheduleInformation)",
+            "value": value,
+        },
     )
 
 

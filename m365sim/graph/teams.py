@@ -50,7 +50,7 @@ def join_block(meeting: dict) -> str:
         'font-weight:bold"><span style="font-size:14px;color:#252424">Nehmen Sie auf dem '
         "Computer, in der mobilen App oder im Raumgerät teil</span></div>\r\n"
         f'<a class="me-email-headline" href="{url}" target="_blank" rel="noreferrer noopener" '
-        'style="font-size:14px;font-family:\'Segoe UI Semibold\',\'Segoe UI\',sans-serif;'
+        "style=\"font-size:14px;font-family:'Segoe UI Semibold','Segoe UI',sans-serif;"
         'text-decoration:underline;color:#5B5FC7">Klicken Sie hier, um an der Besprechung '
         "teilzunehmen</a></div>\r\n"
         '<div style="margin-bottom:20px;margin-top:20px"><span style="font-size:14px;'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 
@@ -19,7 +20,7 @@ def _headers(request: HttpRequest) -> Headers:
 
 @csrf_exempt
 def graph_v1(request: HttpRequest, rest: str) -> HttpResponse:
-    query = {k: v for k, v in request.GET.items()}
+    query = dict(request.GET.items())
     greq = GraphRequest(
         method=request.method,
         path=rest,
@@ -54,12 +55,12 @@ def _drop(request: HttpRequest) -> bool:
     """
     stream = request.environ.get("wsgi.input")
     # Django's LimitedStream keeps the reader only as bound methods (_read).
-    reader = getattr(stream, "stream", None) or getattr(getattr(stream, "_read", None), "__self__", None)
+    reader = getattr(stream, "stream", None) or getattr(
+        getattr(stream, "_read", None), "__self__", None
+    )
     raw = getattr(getattr(reader, "raw", None), "_sock", None)
     if not isinstance(raw, socket.socket):
         return False
-    try:
+    with contextlib.suppress(OSError):
         raw.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     return True

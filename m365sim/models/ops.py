@@ -69,3 +69,6 @@ class RequestLogEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} -> {self.status}"

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from ebms.accounts.models import User
 
-from .. import hooks
-from ..emails import candidate_email_queue, candidate_email_render, candidate_emails_release
+from .. import emails, hooks
 from ..models import Application, Appointment, AppointmentKind, CandidateEmail
 from .history import record
 from .join_info import safe_href
@@ -119,7 +118,7 @@ def appointment_create(
             new={**values, "recruiter": recruiter, "observers": observers},
         )
         hooks.announce("appointment_created", appointment=appointment)
-        candidate_email_queue(
+        emails.candidate_email_queue(
             kind=Kind.INVITATION, appointment=appointment, waiting=_join_info_waits(appointment)
         )
     return appointment
@@ -195,7 +194,7 @@ def appointment_update(*, appointment: Appointment, by: User, **fields) -> Appoi
         if "meeting_link" in changed and current.is_online:
             visible.add("meeting_link")
         if visible:
-            candidate_email_queue(
+            emails.candidate_email_queue(
                 kind=Kind.UPDATE,
                 appointment=current,
                 changed=sorted(visible),
@@ -241,7 +240,7 @@ def appointment_cancel(*, appointment: Appointment, by: User, reason: str) -> Ap
             new={"status": current.status, "cancel_reason": reason},
         )
         hooks.announce("appointment_cancelled", appointment=current)
-        candidate_email_queue(kind=Kind.CANCELLATION, appointment=current)
+        emails.candidate_email_queue(kind=Kind.CANCELLATION, appointment=current)
     return current
 
 
@@ -272,12 +271,14 @@ def appointment_join_info_set(
                 old={"join_url": old[0]},
                 new={"join_url": new[0]},
             )
-        released = candidate_emails_release(appointment=current)
+        released = emails.candidate_emails_release(appointment=current)
         mailed = current.emails.filter(status__in=[Status.SENT, Status.SENDING]).exists()
         if new != old and not released and mailed:
             current.version += 1
             current.save()
-            candidate_email_queue(kind=Kind.UPDATE, appointment=current, changed=["join_info"])
+            emails.candidate_email_queue(
+                kind=Kind.UPDATE, appointment=current, changed=["join_info"]
+            )
         elif new != old:
             current.save(update_fields=["join_url", "join_info_html", "join_info_text",
                                         "updated_at"])  # fmt: skip
@@ -302,7 +303,7 @@ def candidate_email_preview(appointment: Appointment) -> dict:
             to=appointment.application.candidate.email,
             status="",
         )
-    parts = candidate_email_render(email)
+    parts = emails.candidate_email_render(email)
     return {
         "subject": parts["subject"],
         "text": parts["text"],

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from ebms.accounts.models import User
 
-from .. import hooks
-from ..emails import candidate_email_queue
+from .. import emails, hooks
 from ..links import ProposalLinkError
 from ..models import (
     Application,
@@ -86,7 +85,7 @@ def proposal_create(
             for start, end in sorted(slots)
         )
         hooks.announce("proposal_sent", proposal=proposal)
-        candidate_email_queue(kind=Kind.PROPOSAL, proposal=proposal)
+        emails.candidate_email_queue(kind=Kind.PROPOSAL, proposal=proposal)
     return proposal
 
 
@@ -111,7 +110,7 @@ def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
         current.token_nonce = ""
         current.closed_at = timezone.now()
         current.save(update_fields=["status", "token_nonce", "closed_at"])
-        candidate_email_queue(kind=Kind.PROPOSAL_WITHDRAWN, proposal=current)
+        emails.candidate_email_queue(kind=Kind.PROPOSAL_WITHDRAWN, proposal=current)
         hooks.announce("proposal_withdrawn", proposal=current)
     return current
 
@@ -186,7 +185,7 @@ def proposal_pick(*, proposal: Proposal, slot: ProposalSlot) -> Appointment:
             },
         )
         hooks.announce("proposal_picked", proposal=current, appointment=appointment)
-        candidate_email_queue(
+        emails.candidate_email_queue(
             kind=Kind.INVITATION, appointment=appointment, waiting=_join_info_waits(appointment)
         )
     return appointment

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Appointment
 
 register = template.Library()
 
@@ -37,3 +41,37 @@ def timespan(obj) -> str:
 def badge(status: str) -> str:
     """CSS class of a status badge."""
     return BADGES.get(status, "")
+
+
+ACTIONS = {
+    "created": _("angelegt"),
+    "changed": _("geändert"),
+    "cancelled": _("abgesagt"),
+    "picked": _("vom Bewerber gewählt"),
+    "join_info": _("Teilnahme-Informationen erhalten"),
+}
+
+
+@register.filter
+def change_action(action: str) -> str:
+    """Readable label of an AppointmentChange action."""
+    return ACTIONS.get(action, action)
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The verbose name of an appointment field named in the change history."""
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
+    try:
+        return str(Appointment._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+# Fields whose model verbose name is missing or not what the page should say.
+EXTRA_LABELS = {
+    "observers": _("Beobachter"),
+    "recruiter": _("Organisator"),
+    "join_url": _("Teilnahme-Link"),
+}

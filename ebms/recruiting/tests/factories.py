@@ -188,7 +188,7 @@ class Announcements:
     def __exit__(self, *exc) -> None:
         from ebms.recruiting import hooks
 
-        hooks._listeners.remove(self)
+        hooks.unlisten(self)
 
     def events(self) -> list[str]:
         return [event for event, _payload, _inside in self.calls]

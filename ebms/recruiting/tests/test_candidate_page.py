@@ -15,12 +15,6 @@ from ebms.recruiting.services import proposal_create, proposal_link_for, proposa
 from ebms.recruiting.tests import factories as f
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Users are created per test; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def company(db):
     return f.company(name="Muster <b>GmbH</b>")

@@ -9,12 +9,6 @@ from ebms.recruiting.models import Appointment, Candidate, Proposal
 from ebms.recruiting.tests import factories as f
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Users are created per test; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def company(db):
     return f.company()

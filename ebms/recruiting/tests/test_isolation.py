@@ -47,19 +47,13 @@ def _names_with_id() -> set[str]:
     }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Users are created per test; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db):
     """Company A with one of everything; bob is A's observer, eve plans in company B."""
     a = f.company(name="A GmbH")
     b = f.company(name="B AG")
     alice = f.alice(company=a)
-    application = f.application(company=a)
+    application = f.application(company=a, last_name="Zuckermann")
     appointment = f.appointment(application=application, by=alice, title="A-Termin")
     proposal = proposal_create(
         by=alice,
@@ -143,3 +137,28 @@ def test_a_deactivated_user_cannot_log_in(client, world):
     assert not client.login(email=bob.email, password=f.PASSWORD)
     response = client.get(reverse("recruiting:candidate_list"))
     assert response.status_code == 302
+
+
+def test_lists_show_nothing_of_another_company(client, world):
+    client.force_login(world["eve"])
+    for url in (
+        reverse("dashboard"),
+        reverse("recruiting:candidate_list"),
+        reverse("recruiting:appointment_list"),
+        reverse("recruiting:appointment_list") + "?zeitraum=vergangen",
+    ):
+        html = client.get(url).content.decode()
+        assert "A-Termin" not in html and "A-Vorschlag" not in html, url
+        assert "Zuckermann" not in html, url
+
+
+def test_the_application_form_refuses_another_companys_position(client, world):
+    client.force_login(world["eve"])
+    own = f.candidate(company=world["eve"].company, first_name="Eigen")
+    foreign = world["application"].position
+    response = client.post(
+        reverse("recruiting:application_create", args=[own.pk]), {"position": foreign.pk}
+    )
+    assert response.status_code == 200
+    assert "position" in response.context["form"].errors
+    assert not Application.objects.filter(candidate=own).exists()

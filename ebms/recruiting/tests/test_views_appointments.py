@@ -14,12 +14,6 @@ from ebms.recruiting.services import appointment_create
 from ebms.recruiting.tests import factories as f
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Users are created per test; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def company(db):
     return f.company()
@@ -198,6 +192,7 @@ def test_html_in_user_text_is_escaped(client, alice, application):
         reverse("recruiting:appointment_list"),
         reverse("recruiting:appointment_detail", args=[appointment.pk]),
         reverse("recruiting:appointment_edit", args=[appointment.pk]),
+        reverse("recruiting:appointment_email_preview", args=[appointment.pk]),
         reverse("recruiting:application_detail", args=[application.pk]),
         reverse("recruiting:candidate_detail", args=[candidate.pk]),
         reverse("recruiting:candidate_list"),
@@ -322,3 +317,14 @@ def test_an_edit_keeps_an_observer_deactivated_meanwhile(client, company, alice,
     appointment.refresh_from_db()
     assert appointment.title == "Neuer Titel"
     assert list(appointment.observers.all()) == [bob]
+
+
+def test_the_email_preview_keeps_the_mail_html_inside_a_sandboxed_frame(client, alice, application):
+    appointment = f.appointment(application=application, by=alice, title="Gespräch")
+    client.force_login(alice)
+    html = client.get(
+        reverse("recruiting:appointment_email_preview", args=[appointment.pk])
+    ).content.decode()
+    assert html.count("<body") == 1, "the mail's markup must not leak into the page"
+    assert '<iframe class="mail-preview" sandbox' in html
+    assert "&lt;body" in html

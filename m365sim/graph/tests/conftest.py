@@ -32,8 +32,17 @@ class Sim:
     def token(self, mailbox: Mailbox, scopes=ALL_SCOPES, **kw) -> str:
         return tokens.issue_access_token(mailbox, list(scopes), **kw)
 
-    def call(self, method: str, path: str, *, who: Mailbox | None = None, scopes=ALL_SCOPES,
-             token: str | None = None, headers: dict | None = None, **kw) -> requests.Response:
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        who: Mailbox | None = None,
+        scopes=ALL_SCOPES,
+        token: str | None = None,
+        headers: dict | None = None,
+        **kw,
+    ) -> requests.Response:
         hdrs = dict(headers or {})
         if token is None and who is not False:
             token = self.token(who or self.anna, scopes)

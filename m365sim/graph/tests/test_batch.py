@@ -13,9 +13,13 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "m365
 def test_batch_runs_dependencies_and_fails_dependents_with_424(sim):
     payload = {
         "requests": [
-            {"id": "1", "method": "POST", "url": "/me/events",
-             "headers": {"Content-Type": "application/json"},
-             "body": event_payload(next_weekday(9))},
+            {
+                "id": "1",
+                "method": "POST",
+                "url": "/me/events",
+                "headers": {"Content-Type": "application/json"},
+                "body": event_payload(next_weekday(9)),
+            },
             {"id": "2", "method": "GET", "url": "/me/events/AAMkAunknown=", "dependsOn": ["1"]},
             {"id": "3", "method": "GET", "url": "/me", "dependsOn": ["2"]},
             {"id": "4", "method": "GET", "url": "/me/calendar"},
@@ -40,8 +44,16 @@ def test_more_than_20_requests_is_400(sim):
 
 
 def test_a_body_without_content_type_is_400(sim):
-    payload = {"requests": [{"id": "1", "method": "POST", "url": "/me/events",
-                             "body": event_payload(next_weekday(9))}]}
+    payload = {
+        "requests": [
+            {
+                "id": "1",
+                "method": "POST",
+                "url": "/me/events",
+                "body": event_payload(next_weekday(9)),
+            }
+        ]
+    }
     assert_graph_error(sim.call("POST", "$batch", json=payload), 400, "BadRequest")
 
 
@@ -56,8 +68,12 @@ def test_a_throttled_sub_request_carries_its_own_retry_after(sim):
     from m365sim.graph import faults
 
     faults.inject(kind="throttle", path_contains="/me/calendar", retry_after=7)
-    payload = {"requests": [{"id": "a", "method": "GET", "url": "/me/calendar"},
-                            {"id": "b", "method": "GET", "url": "/me"}]}
+    payload = {
+        "requests": [
+            {"id": "a", "method": "GET", "url": "/me/calendar"},
+            {"id": "b", "method": "GET", "url": "/me"},
+        ]
+    }
     by_id = {r["id"]: r for r in sim.call("POST", "$batch", json=payload).json()["responses"]}
     assert by_id["a"]["status"] == 429
     assert by_id["a"]["headers"]["Retry-After"] == "7"

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "m365
 
 def window(start, hours=24):
     fmt = "%Y-%m-%dT%H:%M:%SZ"
-    return {"startDateTime": start.strftime(fmt),
-            "endDateTime": (start + timedelta(hours=hours)).strftime(fmt)}
+    return {
+        "startDateTime": start.strftime(fmt),
+        "endDateTime": (start + timedelta(hours=hours)).strftime(fmt),
+    }
 
 
 def test_it_requires_the_time_window(sim):
@@ -53,8 +55,12 @@ def test_outlook_timezone_converts_the_answer(sim, zone):
     day = next_weekday(0, days=2)
     start = day + timedelta(hours=9)
     sim.call("POST", "me/events", json=event_payload(start))
-    resp = sim.call("GET", "me/calendarView", params=window(day),
-                    headers={"Prefer": f'outlook.timezone="{zone}"'})
+    resp = sim.call(
+        "GET",
+        "me/calendarView",
+        params=window(day),
+        headers={"Prefer": f'outlook.timezone="{zone}"'},
+    )
     item = resp.json()["value"][0]
     assert item["start"]["timeZone"] == zone
     local = start.astimezone(ZoneInfo("Europe/Berlin"))

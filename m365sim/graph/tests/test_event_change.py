@@ -37,14 +37,15 @@ def test_patch_changes_only_the_given_fields_and_copies_follow(sim):
 def test_replacing_the_body_without_the_join_block_drops_the_meeting(sim):
     event = create(sim, isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness")
     kept = sim.call(
-        "PATCH", f"me/events/{event['id']}",
-        json={"body": {"contentType": "HTML",
-                       "content": "<p>Neu</p>" + event["body"]["content"]}},
+        "PATCH",
+        f"me/events/{event['id']}",
+        json={"body": {"contentType": "HTML", "content": "<p>Neu</p>" + event["body"]["content"]}},
     ).json()
     assert kept["isOnlineMeeting"] is True
     assert kept["onlineMeeting"]["joinUrl"] == event["onlineMeeting"]["joinUrl"]
     dropped = sim.call(
-        "PATCH", f"me/events/{event['id']}",
+        "PATCH",
+        f"me/events/{event['id']}",
         json={"body": {"contentType": "HTML", "content": "<p>Nur Text</p>"}},
     ).json()
     assert dropped["isOnlineMeeting"] is False
@@ -58,10 +59,15 @@ def test_moving_the_event_re_evaluates_the_room(sim):
     assert event["attendees"][0]["status"]["response"] == "accepted"
     new_start = start + timedelta(hours=3)
     moved = sim.call(
-        "PATCH", f"me/events/{event['id']}",
-        json={"start": {"dateTime": new_start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
-              "end": {"dateTime": (new_start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S"),
-                      "timeZone": "UTC"}},
+        "PATCH",
+        f"me/events/{event['id']}",
+        json={
+            "start": {"dateTime": new_start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
+            "end": {
+                "dateTime": (new_start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S"),
+                "timeZone": "UTC",
+            },
+        },
     ).json()
     assert moved["attendees"][0]["status"]["response"] == "declined"
     assert not Event.objects.filter(mailbox=sim.room, ical_uid=event["iCalUId"]).exists()

@@ -24,17 +24,30 @@ def test_create_answers_201_with_the_full_event(sim):
     assert resp.status_code == 201, resp.text
     body = resp.json()
     for key, kind in {
-        "id": str, "iCalUId": str, "changeKey": str, "createdDateTime": str,
-        "lastModifiedDateTime": str, "subject": str, "bodyPreview": str, "isCancelled": bool,
-        "isOrganizer": bool, "isOnlineMeeting": bool, "showAs": str, "sensitivity": str,
-        "responseRequested": bool, "allowNewTimeProposals": bool, "webLink": str,
-        "attendees": list, "locations": list,
+        "id": str,
+        "iCalUId": str,
+        "changeKey": str,
+        "createdDateTime": str,
+        "lastModifiedDateTime": str,
+        "subject": str,
+        "bodyPreview": str,
+        "isCancelled": bool,
+        "isOrganizer": bool,
+        "isOnlineMeeting": bool,
+        "showAs": str,
+        "sensitivity": str,
+        "responseRequested": bool,
+        "allowNewTimeProposals": bool,
+        "webLink": str,
+        "attendees": list,
+        "locations": list,
     }.items():
         assert isinstance(body[key], kind), key
     assert body["@odata.etag"] == f'W/"{body["changeKey"]}"'
     assert body["createdDateTime"].endswith("Z")
     assert body["start"] == {
-        "dateTime": start.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"
+        "dateTime": start.strftime("%Y-%m-%dT%H:%M:%S.0000000"),
+        "timeZone": "UTC",
     }
     assert body["body"]["contentType"] == "html"
     assert "<p>Hallo</p>" in body["body"]["content"]
@@ -60,7 +73,9 @@ def test_each_attendee_mailbox_gets_its_own_copy(sim):
         {"emailAddress": {"address": "ben@muster.example"}, "type": "required"},
         {"emailAddress": {"address": "kandidat@extern.example"}, "type": "optional"},
     ]
-    created = sim.call("POST", "me/events", json=event_payload(next_weekday(10), attendees=attendees))
+    created = sim.call(
+        "POST", "me/events", json=event_payload(next_weekday(10), attendees=attendees)
+    )
     body = created.json()
     ben_events = sim.call("GET", "me/events", who=sim.ben).json()["value"]
     assert len(ben_events) == 1
@@ -86,8 +101,9 @@ def test_teams_meeting_for_a_licensed_organizer(sim):
     resp = sim.call(
         "POST",
         "me/events",
-        json=event_payload(next_weekday(12), isOnlineMeeting=True,
-                           onlineMeetingProvider="teamsForBusiness"),
+        json=event_payload(
+            next_weekday(12), isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness"
+        ),
     )
     body = resp.json()
     assert body["isOnlineMeeting"] is True
@@ -106,8 +122,9 @@ def test_no_meeting_without_teams_licence(sim):
         "POST",
         "me/events",
         who=sim.carla,
-        json=event_payload(next_weekday(12), isOnlineMeeting=True,
-                           onlineMeetingProvider="teamsForBusiness"),
+        json=event_payload(
+            next_weekday(12), isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness"
+        ),
     )
     assert resp.status_code == 201
     body = resp.json()
@@ -124,8 +141,9 @@ def test_room_accepts_when_free_and_declines_a_conflict(sim):
     assert first["attendees"][0]["type"] == "resource"
     assert first["attendees"][0]["status"]["response"] == "accepted"
     assert first["attendees"][0]["status"]["time"] != "0001-01-01T00:00:00Z"
-    clash = sim.call("POST", "me/events", who=sim.ben,
-                     json=event_payload(start, minutes=30, attendees=room)).json()
+    clash = sim.call(
+        "POST", "me/events", who=sim.ben, json=event_payload(start, minutes=30, attendees=room)
+    ).json()
     assert clash["attendees"][0]["status"]["response"] == "declined"
     room_events = Event.objects.filter(mailbox=sim.room)
     assert [e.ical_uid for e in room_events] == [first["iCalUId"]]
@@ -135,7 +153,9 @@ def test_room_with_decline_policy_declines(sim):
     sim.room.auto_accept = "decline_all"
     sim.room.save()
     room = [{"emailAddress": {"address": "raum.rhein@muster.example"}, "type": "resource"}]
-    body = sim.call("POST", "me/events", json=event_payload(next_weekday(14), attendees=room)).json()
+    body = sim.call(
+        "POST", "me/events", json=event_payload(next_weekday(14), attendees=room)
+    ).json()
     assert body["attendees"][0]["status"]["response"] == "declined"
 
 
@@ -145,8 +165,9 @@ def test_extended_properties_are_stored_expanded_and_filterable(sim):
     created = sim.call(
         "POST",
         "me/events",
-        json=event_payload(next_weekday(9), singleValueExtendedProperties=[
-            {"id": prop_id, "value": "termin-42"}]),
+        json=event_payload(
+            next_weekday(9), singleValueExtendedProperties=[{"id": prop_id, "value": "termin-42"}]
+        ),
     ).json()
     assert "singleValueExtendedProperties" not in created
     got = sim.call(
@@ -158,15 +179,18 @@ def test_extended_properties_are_stored_expanded_and_filterable(sim):
     found = sim.call(
         "GET",
         "me/events",
-        params={"$filter": f"singleValueExtendedProperties/Any(ep: ep/id eq '{prop_id}' and "
-                           "ep/value eq 'termin-42')"},
+        params={
+            "$filter": f"singleValueExtendedProperties/Any(ep: ep/id eq '{prop_id}' and "
+            "ep/value eq 'termin-42')"
+        },
     ).json()["value"]
     assert [e["id"] for e in found] == [created["id"]]
 
 
 def test_create_needs_calendars_readwrite(sim):
-    resp = sim.call("POST", "me/events", scopes=["Calendars.Read"],
-                    json=event_payload(next_weekday(9)))
+    resp = sim.call(
+        "POST", "me/events", scopes=["Calendars.Read"], json=event_payload(next_weekday(9))
+    )
     assert_graph_error(resp, 403, "ErrorAccessDenied")
 
 

@@ -23,12 +23,23 @@ def request(start, hours=2, schedules=("ben@muster.example",), interval=30):
 def test_it_reports_busy_tentative_and_oof_slots(sim):
     start = next_weekday(9)
     sim.call("POST", "me/events", who=sim.ben, json=event_payload(start, minutes=30))
-    sim.call("POST", "me/events", who=sim.ben,
-             json=event_payload(start + timedelta(minutes=30), minutes=30, showAs="tentative"))
-    sim.call("POST", "me/events", who=sim.ben,
-             json=event_payload(start + timedelta(minutes=90), minutes=30, showAs="oof"))
-    resp = sim.call("POST", "me/calendar/getSchedule",
-                    json=request(start, schedules=["ben@muster.example", "raum.rhein@muster.example"]))
+    sim.call(
+        "POST",
+        "me/events",
+        who=sim.ben,
+        json=event_payload(start + timedelta(minutes=30), minutes=30, showAs="tentative"),
+    )
+    sim.call(
+        "POST",
+        "me/events",
+        who=sim.ben,
+        json=event_payload(start + timedelta(minutes=90), minutes=30, showAs="oof"),
+    )
+    resp = sim.call(
+        "POST",
+        "me/calendar/getSchedule",
+        json=request(start, schedules=["ben@muster.example", "raum.rhein@muster.example"]),
+    )
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["@odata.context"].endswith("Collection(microsoft.graph.scheduleInformation)")
@@ -45,9 +56,11 @@ def test_it_reports_busy_tentative_and_oof_slots(sim):
 def test_unknown_and_not_shared_addresses_get_an_error_inside_the_200(sim):
     sim.ben.freebusy_shared = False
     sim.ben.save()
-    resp = sim.call("POST", "me/calendar/getSchedule",
-                    json=request(next_weekday(9), schedules=["ben@muster.example",
-                                                             "wer@extern.example"]))
+    resp = sim.call(
+        "POST",
+        "me/calendar/getSchedule",
+        json=request(next_weekday(9), schedules=["ben@muster.example", "wer@extern.example"]),
+    )
     assert resp.status_code == 200
     ben, unknown = resp.json()["value"]
     assert set(ben) == {"scheduleId", "error"}
@@ -58,7 +71,9 @@ def test_unknown_and_not_shared_addresses_get_an_error_inside_the_200(sim):
 
 def test_more_than_100_schedules_is_rejected(sim):
     many = [f"u{i}@muster.example" for i in range(101)]
-    resp = sim.call("POST", "me/calendar/getSchedule", json=request(next_weekday(9), schedules=many))
+    resp = sim.call(
+        "POST", "me/calendar/getSchedule", json=request(next_weekday(9), schedules=many)
+    )
     assert_graph_error(resp, 400, "ErrorMailboxDataArrayTooBig")
     assert "allowed size = 100" in resp.json()["error"]["message"]
 
@@ -76,6 +91,7 @@ def test_window_over_42_days_is_rejected(sim):
 def test_own_schedule_shows_subjects(sim):
     start = next_weekday(9)
     sim.call("POST", "me/events", json=event_payload(start, subject="Eigener Termin"))
-    item = sim.call("POST", "me/calendar/getSchedule",
-                    json=request(start, schedules=["anna@muster.example"])).json()["value"][0]
+    item = sim.call(
+        "POST", "me/calendar/getSchedule", json=request(start, schedules=["anna@muster.example"])
+    ).json()["value"][0]
     assert item["scheduleItems"][0]["subject"] == "Eigener Termin"

@@ -28,23 +28,30 @@ def test_rooms_have_microsofts_fields(sim):
 
 def test_a_new_room_appears_only_after_the_sync_delay(sim):
     Mailbox.objects.create(
-        tenant=sim.tenant, kind="room", email="raum.main@muster.example",
-        display_name="Raum Main", places_visible_from=clock.now() + timedelta(hours=48),
+        tenant=sim.tenant,
+        kind="room",
+        email="raum.main@muster.example",
+        display_name="Raum Main",
+        places_visible_from=clock.now() + timedelta(hours=48),
     )
-    names = [r["displayName"] for r in sim.call("GET", "places/microsoft.graph.room").json()["value"]]
+    names = [
+        r["displayName"] for r in sim.call("GET", "places/microsoft.graph.room").json()["value"]
+    ]
     assert names == ["Raum Rhein"]
     clock.advance(delta=timedelta(hours=49))
     try:
-        names = [r["displayName"]
-                 for r in sim.call("GET", "places/microsoft.graph.room").json()["value"]]
+        names = [
+            r["displayName"] for r in sim.call("GET", "places/microsoft.graph.room").json()["value"]
+        ]
     finally:
         clock.reset()
     assert names == ["Raum Main", "Raum Rhein"]
 
 
 def test_rooms_page_with_next_link(sim):
-    Mailbox.objects.create(tenant=sim.tenant, kind="room", email="raum.elbe@muster.example",
-                           display_name="Raum Elbe")
+    Mailbox.objects.create(
+        tenant=sim.tenant, kind="room", email="raum.elbe@muster.example", display_name="Raum Elbe"
+    )
     first = sim.call("GET", "places/microsoft.graph.room", params={"$top": "1"}).json()
     assert len(first["value"]) == 1 and "@odata.nextLink" in first
     second = sim.call("GET", first["@odata.nextLink"]).json()
@@ -60,5 +67,7 @@ def test_room_lists_by_building(sim):
 
 
 def test_places_need_place_read_all(sim):
-    resp = sim.call("GET", "places/microsoft.graph.room", scopes=["User.Read", "Calendars.ReadWrite"])
+    resp = sim.call(
+        "GET", "places/microsoft.graph.room", scopes=["User.Read", "Calendars.ReadWrite"]
+    )
     assert_graph_error(resp, 403, "ErrorAccessDenied")

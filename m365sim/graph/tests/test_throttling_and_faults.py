@@ -24,8 +24,9 @@ def fire_concurrently(sim, who, count):
     def worker():
         session = requests.Session()
         barrier.wait()
-        resp = session.get(f"{sim.base}/v1.0/me/calendar",
-                           headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        resp = session.get(
+            f"{sim.base}/v1.0/me/calendar", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
         with lock:
             results.append(resp)
 

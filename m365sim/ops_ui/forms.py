@@ -1,0 +1,36 @@
+"""Form of the fault injection page."""
+
+from __future__ import annotations
+
+from django import forms
+
+from m365sim.models import FaultRule
+
+
+class FaultRuleForm(forms.ModelForm):
+    class Meta:
+        model = FaultRule
+        fields = [
+            "kind",
+            "mailbox",
+            "method",
+            "path_contains",
+            "probability",
+            "remaining",
+            "retry_after",
+            "delay_ms",
+            "status",
+            "seed",
+        ]
+
+    def clean_probability(self) -> float:
+        value = self.cleaned_data["probability"]
+        if not 0 <= value <= 1:
+            raise forms.ValidationError("Zwischen 0 und 1.")
+        return value
+
+    def clean_mailbox(self) -> str:
+        return self.cleaned_data["mailbox"].strip().lower()
+
+    def clean_method(self) -> str:
+        return self.cleaned_data["method"].strip().upper()
