@@ -43,6 +43,7 @@ def m365(live_server, settings):
     settings.M365_REDIRECT_URI = f"{live_server.url}/kalender/verbinden/callback/"
     harness = build(live_server.url)
     yield harness
+    harness.close()
     clock.reset()
 
 
@@ -51,6 +52,4 @@ def sim_session(m365):
     """The product's Microsoft HTTP session, mapped onto the live simulator."""
     from calendar_integration.http import MicrosoftSession
 
-    session = MicrosoftSession()
-    yield session
-    session.close()
+    yield m365._track(MicrosoftSession())

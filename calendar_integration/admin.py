@@ -14,9 +14,22 @@ class MicrosoftConnectionAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "upn")
     # Explicit field list: token_cache_encrypted is not editable and never listed.
     fields = (
-        "user", "company", "tenant_id", "oid", "upn", "display_name", "state", "with_rooms",
-        "granted_scopes", "connected_at", "last_refresh_at", "last_used_at", "last_error",
-        "last_error_code", "last_error_at", "reconnect_mail_sent_at",
+        "user",
+        "company",
+        "tenant_id",
+        "oid",
+        "upn",
+        "display_name",
+        "state",
+        "with_rooms",
+        "granted_scopes",
+        "connected_at",
+        "last_refresh_at",
+        "last_used_at",
+        "last_error",
+        "last_error_code",
+        "last_error_at",
+        "reconnect_mail_sent_at",
     )
     readonly_fields = fields
 

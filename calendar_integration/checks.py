@@ -16,16 +16,32 @@ def m365_settings_check(app_configs=None, **kwargs) -> list:
     if getattr(settings, "M365_SIMULATOR", False):
         return []
     problems = []
-    for name in ("M365_CLIENT_ID", "M365_CLIENT_SECRET", "M365_REDIRECT_URI", "M365_AUTHORITY_HOST", "M365_GRAPH_BASE"):
+    for name in (
+        "M365_CLIENT_ID",
+        "M365_CLIENT_SECRET",
+        "M365_REDIRECT_URI",
+        "M365_AUTHORITY_HOST",
+        "M365_GRAPH_BASE",
+    ):
         if not str(getattr(settings, name, "") or "").strip():
             problems.append(
-                Error(f"{name} is not set", hint="Required for the Microsoft 365 connection.", id="calendar_integration.E001")
+                Error(
+                    f"{name} is not set",
+                    hint="Required for the Microsoft 365 connection.",
+                    id="calendar_integration.E001",
+                )
             )
     if getattr(settings, "M365_CLIENT_SECRET", "") == SIMULATOR_SECRET:
-        problems.append(Error("M365_CLIENT_SECRET is the simulator's demo secret", id="calendar_integration.E002"))
+        problems.append(
+            Error(
+                "M365_CLIENT_SECRET is the simulator's demo secret", id="calendar_integration.E002"
+            )
+        )
     redirect = str(getattr(settings, "M365_REDIRECT_URI", ""))
     if redirect and not redirect.startswith("https://") and not settings.DEBUG:
-        problems.append(Error("M365_REDIRECT_URI must be https in production", id="calendar_integration.E003"))
+        problems.append(
+            Error("M365_REDIRECT_URI must be https in production", id="calendar_integration.E003")
+        )
     keys = [k for k in getattr(settings, "TOKEN_ENCRYPTION_KEYS", []) if k.strip()]
     if not keys:
         problems.append(Error("TOKEN_ENCRYPTION_KEYS is empty", id="calendar_integration.E004"))
@@ -33,8 +49,15 @@ def m365_settings_check(app_configs=None, **kwargs) -> list:
         try:
             Fernet(key.encode())
         except ValueError:
-            problems.append(Error("TOKEN_ENCRYPTION_KEYS holds a value that is no Fernet key", id="calendar_integration.E005"))
+            problems.append(
+                Error(
+                    "TOKEN_ENCRYPTION_KEYS holds a value that is no Fernet key",
+                    id="calendar_integration.E005",
+                )
+            )
             break
     if DEMO_KEY in keys:
-        problems.append(Warning("TOKEN_ENCRYPTION_KEYS contains the demo key", id="calendar_integration.W001"))
+        problems.append(
+            Warning("TOKEN_ENCRYPTION_KEYS contains the demo key", id="calendar_integration.W001")
+        )
     return problems

@@ -84,7 +84,9 @@ def classify(*, error: str, description: str = "", codes: list | None = None) ->
         kind = Kind.REPLAYED
     elif code == 65004 or (error == "access_denied" and code is None):
         kind = Kind.CANCELLED
-    elif code in RECONNECT_CODES or (error in ("invalid_grant", "interaction_required") and code is None):
+    elif code in RECONNECT_CODES or (
+        error in ("invalid_grant", "interaction_required") and code is None
+    ):
         kind = Kind.RECONNECT
     return Problem(kind=kind, code=code, error=error, description=text)
 
@@ -107,12 +109,16 @@ ERROR_CODES: list[tuple[str, str, str]] = [
     (
         "AADSTS90095",
         _("Benutzer dürfen Apps nicht zustimmen; eine Genehmigungsanfrage wurde gesendet."),
-        _("Ein Administrator prüft die Anfrage unter Unternehmensanwendungen › Administratorzustimmungsanforderungen."),
+        _(
+            "Ein Administrator prüft die Anfrage unter Unternehmensanwendungen › Administratorzustimmungsanforderungen."
+        ),
     ),
     (
         "AADSTS50105",
         _("Die App verlangt eine Zuweisung, der Benutzer ist nicht zugewiesen."),
-        _("Administrator: Unternehmensanwendungen › EBMS › Benutzer und Gruppen › Benutzer zuweisen."),
+        _(
+            "Administrator: Unternehmensanwendungen › EBMS › Benutzer und Gruppen › Benutzer zuweisen."
+        ),
     ),
     (
         "AADSTS700016",

@@ -100,7 +100,10 @@ def _check_free_busy(client: GraphClient, context: dict) -> dict:
             _("Frei/Gebucht lesen"),
             CheckStatus.WARNING,
             _("Für %(address)s liefert Microsoft keine Verfügbarkeit: %(message)s")
-            % {"address": first.get("scheduleId", ""), "message": first["error"].get("message", "")},
+            % {
+                "address": first.get("scheduleId", ""),
+                "message": first["error"].get("message", ""),
+            },
             str(first["error"].get("responseCode", "")),
         )
     if len(schedules) == 1:

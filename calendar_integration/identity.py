@@ -155,7 +155,9 @@ def flow_redeem(*, user, params: dict[str, str]) -> Redeemed | Refused:
     if params.get("error"):
         return Refused(
             flow=row,
-            problem=classify(error=params["error"], description=params.get("error_description", "")),
+            problem=classify(
+                error=params["error"], description=params.get("error_description", "")
+            ),
         )
     flow = json.loads(crypto.decrypt(row.flow_encrypted))
     cache = msal.SerializableTokenCache()
@@ -178,9 +180,7 @@ def flow_redeem(*, user, params: dict[str, str]) -> Redeemed | Refused:
         claims = verify_id_token(result.get("id_token", ""))
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         logger.warning("id token rejected: %s", type(exc).__name__)
-        return Refused(
-            flow=row, problem=Problem(kind=Kind.OTHER, description="ID-Token ungültig")
-        )
+        return Refused(flow=row, problem=Problem(kind=Kind.OTHER, description="ID-Token ungültig"))
     return Redeemed(
         flow=row,
         tenant_id=claims["tid"],
@@ -217,7 +217,9 @@ def verify_id_token(raw: str) -> dict:
 # --- tokens for Graph ------------------------------------------------------------------
 
 
-def _token_state_write(connection: MicrosoftConnection, *, cache_json: str | None, **fields) -> None:
+def _token_state_write(
+    connection: MicrosoftConnection, *, cache_json: str | None, **fields
+) -> None:
     """The ONE writer of token state: the encrypted cache plus bookkeeping fields."""
     if cache_json is not None:
         connection.token_cache_encrypted = crypto.encrypt(cache_json) if cache_json else b""

@@ -117,7 +117,9 @@ def connections_keep_alive(*, now=None) -> KeepAliveResult:
         except GraphError as exc:
             # connection_lost already e-mailed the recruiter for a dead refresh token.
             failed += 1
-            logger.warning("keep-alive refresh failed for connection %s: %s", connection.pk, exc.code)
+            logger.warning(
+                "keep-alive refresh failed for connection %s: %s", connection.pk, exc.code
+            )
     return KeepAliveResult(refreshed=refreshed, failed=failed)
 
 

@@ -92,6 +92,9 @@ class FunctionCheck(models.Model):
         verbose_name_plural = _("Funktionstests")
         ordering = ["-checked_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.connection} @ {self.checked_at:%Y-%m-%d %H:%M}"
+
     @property
     def worst(self) -> str:
         statuses = {item["status"] for item in self.items}
@@ -116,3 +119,6 @@ class AuthFlow(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.outcome or 'offen'})"

@@ -25,9 +25,7 @@ def needs_reconnect(*, user: User) -> bool:
     """For the banner: the user's connection was lost and waits for him."""
     if not user.is_authenticated:
         return False
-    return MicrosoftConnection.objects.filter(
-        user=user, state=ConnectionState.RECONNECT
-    ).exists()
+    return MicrosoftConnection.objects.filter(user=user, state=ConnectionState.RECONNECT).exists()
 
 
 @dataclass(frozen=True)
@@ -42,9 +40,7 @@ def company_connection_overview(*, company: Company) -> list[OverviewRow]:
     users = User.objects.filter(
         company=company, role__in=[Role.RECRUITER, Role.COMPANY_ADMIN]
     ).order_by("last_name", "first_name", "email")
-    connections = {
-        c.user_id: c for c in MicrosoftConnection.objects.filter(company=company)
-    }
+    connections = {c.user_id: c for c in MicrosoftConnection.objects.filter(company=company)}
     rows = []
     for user in users:
         connection = connections.get(user.pk)

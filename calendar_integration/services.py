@@ -189,7 +189,9 @@ def admin_consent_url(*, company: Company, tenant_hint: str = "") -> str:
 def admin_consent_verify_state(state: str) -> int | None:
     """The company id the admin-consent link was made for, or None if the state is not ours."""
     try:
-        return int(signing.loads(state, salt=ADMIN_CONSENT_SALT, max_age=ADMIN_CONSENT_MAX_AGE)["c"])
+        return int(
+            signing.loads(state, salt=ADMIN_CONSENT_SALT, max_age=ADMIN_CONSENT_MAX_AGE)["c"]
+        )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 
@@ -206,7 +208,10 @@ class RotateResult:
 def token_keys_rotate() -> RotateResult:
     """Re-encrypt every token cache and pending flow under the newest key."""
     rotated = failed = 0
-    for model, field in ((MicrosoftConnection, "token_cache_encrypted"), (AuthFlow, "flow_encrypted")):
+    for model, field in (
+        (MicrosoftConnection, "token_cache_encrypted"),
+        (AuthFlow, "flow_encrypted"),
+    ):
         for pk in model.objects.exclude(**{field: b""}).values_list("pk", flat=True):
             with transaction.atomic():
                 row = model.objects.select_for_update().get(pk=pk)

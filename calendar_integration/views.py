@@ -200,9 +200,21 @@ def admin_info(request):
     """F11: what a tenant admin needs to know and do (also for the temporary recruiter account)."""
     company = request.user.company
     permissions = [
-        ("openid, profile, offline_access", _("Anmeldung und dauerhafter Zugriff ohne erneute Anmeldung (MSAL fügt sie selbst hinzu)."), False),
+        (
+            "openid, profile, offline_access",
+            _(
+                "Anmeldung und dauerhafter Zugriff ohne erneute Anmeldung (MSAL fügt sie selbst hinzu)."
+            ),
+            False,
+        ),
         ("User.Read", _("Anmelden und das eigene Profil lesen (Name, E-Mail)."), False),
-        ("Calendars.ReadWrite", _("Termine im eigenen Kalender anlegen, ändern und absagen; Frei/Gebucht von Kollegen und Räumen lesen (getSchedule)."), False),
+        (
+            "Calendars.ReadWrite",
+            _(
+                "Termine im eigenen Kalender anlegen, ändern und absagen; Frei/Gebucht von Kollegen und Räumen lesen (getSchedule)."
+            ),
+            False,
+        ),
         (ROOM_SCOPE, _("Raumliste der Organisation lesen (Places API), nur bei „+Räume“."), True),
     ]
     return render(

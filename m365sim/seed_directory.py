@@ -24,7 +24,10 @@ def tenant_ensure(*, display_name: str, domain: str) -> Tenant:
     """The tenant with this verified domain; its id is derived from the domain (stable)."""
     tenant, _ = Tenant.objects.get_or_create(
         domain=domain.lower(),
-        defaults={"id": uuid.uuid5(uuid.NAMESPACE_DNS, domain.lower()), "display_name": display_name},
+        defaults={
+            "id": uuid.uuid5(uuid.NAMESPACE_DNS, domain.lower()),
+            "display_name": display_name,
+        },
     )
     return tenant
 
@@ -117,7 +120,9 @@ def seed_muster(*, company_name: str = MUSTER_NAME, domain: str = MUSTER_DOMAIN)
     for email, first, last in _ebms_users(company_name):
         name = f"{first} {last}".strip() or email
         users.append(
-            user_ensure(tenant=tenant, email=email, display_name=name, given_name=first, surname=last)
+            user_ensure(
+                tenant=tenant, email=email, display_name=name, given_name=first, surname=last
+            )
         )
     users.append(
         user_ensure(
@@ -131,30 +136,68 @@ def seed_muster(*, company_name: str = MUSTER_NAME, domain: str = MUSTER_DOMAIN)
     )
     later = clock.now() + PLACES_DELAY
     rooms = [
-        room_ensure(tenant=tenant, email=f"raum.rhein@{domain}", display_name="Besprechungsraum Rhein",
-                    capacity=8, building="Hauptgebäude", floor_label="1. OG", floor_number=1,
-                    is_wheelchair_accessible=True),
-        room_ensure(tenant=tenant, email=f"raum.main@{domain}", display_name="Besprechungsraum Main",
-                    capacity=4, building="Hauptgebäude", floor_label="2. OG", floor_number=2),
-        room_ensure(tenant=tenant, email=f"raum.elbe@{domain}", display_name="Konferenzraum Elbe",
-                    capacity=16, building="Hauptgebäude", floor_label="EG", floor_number=0,
-                    is_wheelchair_accessible=True),
-        room_ensure(tenant=tenant, email=f"raum.spree@{domain}", display_name="Interviewraum Spree",
-                    capacity=3, building="Nebengebäude", floor_label="1. OG", floor_number=1,
-                    places_visible_from=later),
+        room_ensure(
+            tenant=tenant,
+            email=f"raum.rhein@{domain}",
+            display_name="Besprechungsraum Rhein",
+            capacity=8,
+            building="Hauptgebäude",
+            floor_label="1. OG",
+            floor_number=1,
+            is_wheelchair_accessible=True,
+        ),
+        room_ensure(
+            tenant=tenant,
+            email=f"raum.main@{domain}",
+            display_name="Besprechungsraum Main",
+            capacity=4,
+            building="Hauptgebäude",
+            floor_label="2. OG",
+            floor_number=2,
+        ),
+        room_ensure(
+            tenant=tenant,
+            email=f"raum.elbe@{domain}",
+            display_name="Konferenzraum Elbe",
+            capacity=16,
+            building="Hauptgebäude",
+            floor_label="EG",
+            floor_number=0,
+            is_wheelchair_accessible=True,
+        ),
+        room_ensure(
+            tenant=tenant,
+            email=f"raum.spree@{domain}",
+            display_name="Interviewraum Spree",
+            capacity=3,
+            building="Nebengebäude",
+            floor_label="1. OG",
+            floor_number=1,
+            places_visible_from=later,
+        ),
     ]
     _seed_events(tenant)
     return {
         "tenant_id": str(tenant.id),
         "tenant_domain": tenant.domain,
         "users": [
-            {"upn": u.email, "password": DEMO_PASSWORD, "is_admin": u.is_tenant_admin,
-             "teams_licensed": u.teams_licensed}
+            {
+                "upn": u.email,
+                "password": DEMO_PASSWORD,
+                "is_admin": u.is_tenant_admin,
+                "teams_licensed": u.teams_licensed,
+            }
             for u in users
         ],
         "rooms": [
-            {"email": r.email, "name": r.display_name, "capacity": r.capacity,
-             "places_visible_from": r.places_visible_from.isoformat() if r.places_visible_from else None}
+            {
+                "email": r.email,
+                "name": r.display_name,
+                "capacity": r.capacity,
+                "places_visible_from": r.places_visible_from.isoformat()
+                if r.places_visible_from
+                else None,
+            }
             for r in rooms
         ],
     }

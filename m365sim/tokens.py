@@ -10,6 +10,7 @@ All times come from the simulator clock (m365sim.clock.now()).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import secrets
@@ -67,6 +68,9 @@ class _Key:
 
 
 _key_cache: dict[str, _Key] = {}
+# The last key row this process made: reused when the table is empty again (test databases
+# are flushed between tests; generating RSA keys each time would be slow).
+_last_row: dict[str, str] = {}
 
 
 def _b64url(raw: bytes) -> str:
@@ -105,10 +109,12 @@ def _signing_key() -> _Key:
     """The current key, created once and kept in the simulator database."""
     row = SigningKey.objects.order_by("pk").first()
     if row is None:
-        try:
-            _new_key_row().save()
-        except IntegrityError:  # created concurrently; use that one
-            pass
+        new = SigningKey(**_last_row) if _last_row else _new_key_row()
+        _last_row.update(
+            kid=new.kid, private_pem=new.private_pem, certificate_pem=new.certificate_pem
+        )
+        with contextlib.suppress(IntegrityError):  # created concurrently: use that one
+            new.save()
         row = SigningKey.objects.order_by("pk").first()
     cached = _key_cache.get(row.kid)
     if cached is None:
@@ -264,8 +270,12 @@ def validate_access_token(raw: str) -> dict:
             raw,
             key.private_key.public_key(),
             algorithms=["RS256"],
-            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
-                     "verify_aud": False},
+            options={
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+            },
         )
     except jwt.InvalidSignatureError:
         raise InvalidAccessToken("bad_signature")

@@ -91,7 +91,8 @@ class Journey:
 
 def start(client: Client, *, rooms: bool, next_url: str = ""):
     return client.post(
-        reverse("calendar_integration:connect_start"), {"rooms": "1" if rooms else "0", "next": next_url}
+        reverse("calendar_integration:connect_start"),
+        {"rooms": "1" if rooms else "0", "next": next_url},
     )
 
 

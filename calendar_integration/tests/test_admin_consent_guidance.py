@@ -90,7 +90,9 @@ def test_admin_consent_callback_with_forged_state_is_refused(m365, muster, alice
 
 def test_rooms_not_granted_connects_without_rooms_and_explains(m365, muster, alice):
     # The tenant granted the calendar scopes org-wide, but not Place.Read.All.
-    m365.grant_admin_consent(["User.Read", "Calendars.ReadWrite", "openid", "profile", "offline_access"])
+    m365.grant_admin_consent(
+        ["User.Read", "Calendars.ReadWrite", "openid", "profile", "offline_access"]
+    )
     client = client_for(alice)
     authorize_url = start(client, rooms=True)["Location"]
     redirect_url = back_from_approval(m365, authorize_url, email=m365.recruiter.email)

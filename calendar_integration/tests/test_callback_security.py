@@ -44,7 +44,9 @@ def test_tampered_state_is_refused(m365, muster, alice):
 
 
 def test_callback_without_a_started_flow_is_refused(m365, muster, alice):
-    page = client_for(alice).get("/kalender/verbinden/callback/", {"code": "0.Afake", "state": "abc"})
+    page = client_for(alice).get(
+        "/kalender/verbinden/callback/", {"code": "0.Afake", "state": "abc"}
+    )
     assert page.status_code == 400
     assert not MicrosoftConnection.objects.exists()
 
@@ -111,7 +113,8 @@ def test_a_company_bound_to_another_tenant_by_another_company_is_independent(
 
 
 @pytest.mark.parametrize(
-    "target", ["//evil.com", "\\\\evil.com", "javascript:alert(1)", "https://evil.com/x", "/\\evil.com"]
+    "target",
+    ["//evil.com", "\\\\evil.com", "javascript:alert(1)", "https://evil.com/x", "/\\evil.com"],
 )
 def test_open_redirects_in_next_are_refused_before_anything_is_stored(muster, alice, target):
     page = start(client_for(alice), rooms=False, next_url=target)

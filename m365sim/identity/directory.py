@@ -22,7 +22,6 @@ from m365sim import clock
 from m365sim.identity.errors import AadError
 from m365sim.identity.scopes import ScopeRequest, needs_admin
 from m365sim.models import (
-    EBMS_CLIENT_ID,
     EnterpriseApp,
     Grant,
     Mailbox,
@@ -36,15 +35,14 @@ DEFAULT_APP_SCOPES = ["User.Read", "Calendars.ReadWrite", "Place.Read.All", "off
 
 
 def app_get(client_id: str) -> EnterpriseApp | None:
-    """The registered app with this client id; the EBMS app is created from settings on demand."""
+    """The registered app with this client id; the EBMS app follows the M365_* settings."""
     try:
         client_uuid = uuid.UUID(str(client_id))
     except ValueError:
         return None
-    app = EnterpriseApp.objects.filter(client_id=client_uuid).first()
-    if app is None and str(client_uuid) in (settings.M365_CLIENT_ID, EBMS_CLIENT_ID):
-        app = app_ensure()
-    return app
+    if str(client_uuid) == settings.M365_CLIENT_ID:
+        return app_ensure()
+    return EnterpriseApp.objects.filter(client_id=client_uuid).first()
 
 
 def app_ensure() -> EnterpriseApp:
@@ -61,6 +59,8 @@ def app_ensure() -> EnterpriseApp:
         )
     except IntegrityError:  # created concurrently
         app = EnterpriseApp.objects.get(client_id=client_id)
+    # The vendor registers the redirect URI the product is configured with.
+    app_register_redirect_uri(app=app, redirect_uri=settings.M365_REDIRECT_URI)
     return app
 
 

@@ -19,7 +19,12 @@ from m365sim.identity import directory
 from m365sim.identity.errors import AadError, token_error_response
 from m365sim.models import Mailbox, Tenant
 
-ALIASES = ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"]
+ALIASES = [
+    "login.microsoftonline.com",
+    "login.windows.net",
+    "login.microsoft.com",
+    "sts.windows.net",
+]
 
 
 def _authority() -> str:
@@ -60,7 +65,9 @@ def openid_configuration(request: HttpRequest, tenant: str) -> JsonResponse:
         {
             "token_endpoint": f"{host}/{key}/oauth2/v2.0/token",
             "token_endpoint_auth_methods_supported": [
-                "client_secret_post", "private_key_jwt", "client_secret_basic",
+                "client_secret_post",
+                "private_key_jwt",
+                "client_secret_basic",
             ],
             "jwks_uri": f"{host}/{key}/discovery/v2.0/keys",
             "response_modes_supported": ["query", "fragment", "form_post"],
@@ -78,10 +85,25 @@ def openid_configuration(request: HttpRequest, tenant: str) -> JsonResponse:
             "frontchannel_logout_supported": True,
             "end_session_endpoint": f"{_browser_base()}/{key}/oauth2/v2.0/logout",
             "claims_supported": [
-                "sub", "iss", "cloud_instance_name", "cloud_instance_host_name",
-                "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat", "auth_time",
-                "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash",
-                "c_hash", "email",
+                "sub",
+                "iss",
+                "cloud_instance_name",
+                "cloud_instance_host_name",
+                "cloud_graph_host_name",
+                "msgraph_host",
+                "aud",
+                "exp",
+                "iat",
+                "auth_time",
+                "acr",
+                "nonce",
+                "preferred_username",
+                "name",
+                "tid",
+                "ver",
+                "at_hash",
+                "c_hash",
+                "email",
             ],
             "kerberos_endpoint": f"{host}/{key}/kerberos",
             "tenant_region_scope": "EU" if isinstance(resolved, Tenant) else None,
@@ -122,12 +144,13 @@ def instance_discovery(request: HttpRequest, tenant: str) -> JsonResponse:
 def user_realm(request: HttpRequest, username: str) -> JsonResponse:
     """GET /common/userrealm/{username}?api-version=1.0: "Managed" for the simulated tenants."""
     domain = username.rpartition("@")[2]
-    known = (
-        Tenant.objects.filter(domain__iexact=domain).first()
-        or getattr(Mailbox.objects.filter(email__iexact=username).first(), "tenant", None)
+    known = Tenant.objects.filter(domain__iexact=domain).first() or getattr(
+        Mailbox.objects.filter(email__iexact=username).first(), "tenant", None
     )
     if known is None:
-        return _json({"ver": "1.0", "account_type": "Unknown", "cloud_instance_name": "microsoftonline.com"})
+        return _json(
+            {"ver": "1.0", "account_type": "Unknown", "cloud_instance_name": "microsoftonline.com"}
+        )
     return _json(
         {
             "ver": "1.0",

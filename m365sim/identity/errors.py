@@ -190,7 +190,10 @@ def token_error_response(err: AadError, request: HttpRequest) -> JsonResponse:
 
 
 def redirect_error_params(
-    err: AadError, *, state: str = "", request: HttpRequest | None = None,
+    err: AadError,
+    *,
+    state: str = "",
+    request: HttpRequest | None = None,
     extra: dict | None = None,
 ) -> dict:
     """Query parameters of an error sent back to the redirect URI."""

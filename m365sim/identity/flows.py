@@ -29,9 +29,7 @@ def _parse_scopes(raw: str, app: EnterpriseApp) -> ScopeRequest:
     try:
         return parse(raw, app_scopes=app.required_scopes)
     except UnknownScope as exc:
-        raise AadError(
-            "invalid_client", 650053, {"app_name": app.display_name, "scope": exc.scope}
-        )
+        raise AadError("invalid_client", 650053, {"app_name": app.display_name, "scope": exc.scope})
 
 
 def code_issue(
@@ -115,7 +113,10 @@ def token_response(
         "expires_in": seconds,
         "ext_expires_in": seconds,
         "access_token": tokens.issue_access_token(
-            mailbox, graph_scopes, str(app.client_id), lifetime=lifetime,
+            mailbox,
+            graph_scopes,
+            str(app.client_id),
+            lifetime=lifetime,
             app_display_name=app.display_name,
         ),
     }
@@ -146,7 +147,12 @@ def refresh_issue(*, app: EnterpriseApp, mailbox: Mailbox, scopes: list[str]) ->
 
 
 def redeem_code(
-    *, app: EnterpriseApp, code: str, redirect_uri: str, code_verifier: str, scope: str,
+    *,
+    app: EnterpriseApp,
+    code: str,
+    redirect_uri: str,
+    code_verifier: str,
+    scope: str,
     client_info: bool,
 ) -> dict:
     """grant_type=authorization_code."""
@@ -175,12 +181,18 @@ def redeem_code(
     request = _parse_scopes(scope or " ".join(row.scopes), app)
     granted = _check_consent(app=app, tenant=row.tenant, mailbox=row.mailbox, request=request)
     return token_response(
-        app=app, mailbox=row.mailbox, request=request, granted=granted, nonce=row.nonce,
+        app=app,
+        mailbox=row.mailbox,
+        request=request,
+        granted=granted,
+        nonce=row.nonce,
         client_info=client_info,
     )
 
 
-def redeem_refresh(*, app: EnterpriseApp, refresh_token: str, scope: str, client_info: bool) -> dict:
+def redeem_refresh(
+    *, app: EnterpriseApp, refresh_token: str, scope: str, client_info: bool
+) -> dict:
     """grant_type=refresh_token: a new access token and a new refresh token."""
     row = (
         RefreshToken.objects.select_related("mailbox", "tenant")
@@ -212,7 +224,12 @@ def redeem_refresh(*, app: EnterpriseApp, refresh_token: str, scope: str, client
 
 
 def password_grant(
-    *, app: EnterpriseApp, tenant_segment: str, username: str, password: str, scope: str,
+    *,
+    app: EnterpriseApp,
+    tenant_segment: str,
+    username: str,
+    password: str,
+    scope: str,
     client_info: bool,
 ) -> dict:
     """grant_type=password (ROPC): no interactive consent, no first-time consent possible."""

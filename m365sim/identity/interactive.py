@@ -108,7 +108,8 @@ def flow_from_query(request: HttpRequest, tenant: str, *, kind: str) -> Flow | H
     app = directory.app_get(client_id)
     if app is None:
         return error_page(
-            request, AadError("unauthorized_client", 700016, {"client_id": client_id, "tenant": tenant})
+            request,
+            AadError("unauthorized_client", 700016, {"client_id": client_id, "tenant": tenant}),
         )
     redirect_uri = q.get("redirect_uri", "")
     if not redirect_uri:
@@ -116,9 +117,14 @@ def flow_from_query(request: HttpRequest, tenant: str, *, kind: str) -> Flow | H
     if redirect_uri not in app.redirect_uris:
         return error_page(
             request,
-            AadError("invalid_request", 50011, {"redirect_uri": redirect_uri, "client_id": client_id}),
+            AadError(
+                "invalid_request", 50011, {"redirect_uri": redirect_uri, "client_id": client_id}
+            ),
         )
-    if tenant.lower() not in directory.MULTI_TENANT_SEGMENTS and directory.tenant_resolve(tenant) is None:
+    if (
+        tenant.lower() not in directory.MULTI_TENANT_SEGMENTS
+        and directory.tenant_resolve(tenant) is None
+    ):
         return error_page(request, AadError("invalid_tenant", 90002, {"tenant": tenant}))
     response_mode = q.get("response_mode", "query")
     flow = Flow(
@@ -133,17 +139,23 @@ def flow_from_query(request: HttpRequest, tenant: str, *, kind: str) -> Flow | H
         code_challenge_method=q.get("code_challenge_method", ""),
         prompt=q.get("prompt", ""),
         login_hint=q.get("login_hint", ""),
-        response_mode=response_mode if response_mode in ("query", "fragment", "form_post") else "query",
+        response_mode=response_mode
+        if response_mode in ("query", "fragment", "form_post")
+        else "query",
         client_info=q.get("client_info") == "1",
     )
     if kind == "authorize" and q.get("response_type", "") != "code":
         return deliver_error(
             request,
             flow,
-            AadError("unsupported_response_type", 700054, {"response_type": q.get("response_type", "")}),
+            AadError(
+                "unsupported_response_type", 700054, {"response_type": q.get("response_type", "")}
+            ),
         )
     if not flow.scope:
-        return deliver_error(request, flow, AadError("invalid_request", 900144, {"parameter": "scope"}))
+        return deliver_error(
+            request, flow, AadError("invalid_request", 900144, {"parameter": "scope"})
+        )
     try:
         parse(flow.scope, app_scopes=app.required_scopes)
     except UnknownScope as exc:

@@ -27,7 +27,10 @@ GRAPH_SCOPES: dict[str, tuple[str, bool]] = {
     "Calendars.Read": (_("Ihre Kalender lesen"), False),
     "Calendars.ReadWrite": (_("Vollzugriff auf Ihre Kalender"), False),
     "Calendars.Read.Shared": (_("Kalender lesen, auf die Sie Zugriff haben"), False),
-    "Calendars.ReadWrite.Shared": (_("Kalender lesen und schreiben, auf die Sie Zugriff haben"), False),
+    "Calendars.ReadWrite.Shared": (
+        _("Kalender lesen und schreiben, auf die Sie Zugriff haben"),
+        False,
+    ),
     "MailboxSettings.Read": (_("Ihre Postfacheinstellungen lesen"), False),
     "OnlineMeetings.ReadWrite": (_("Onlinebesprechungen lesen und erstellen"), False),
     "Place.Read.All": (_("Alle Unternehmensorte lesen"), True),
@@ -57,8 +60,10 @@ class ScopeRequest:
     @property
     def all(self) -> tuple[str, ...]:
         """Everything that needs consent (Graph scopes first, then OIDC scopes)."""
-        return self.graph + tuple(s for s in self.oidc if s != "offline_access") + (
-            ("offline_access",) if "offline_access" in self.oidc else ()
+        return (
+            self.graph
+            + tuple(s for s in self.oidc if s != "offline_access")
+            + (("offline_access",) if "offline_access" in self.oidc else ())
         )
 
 

@@ -107,7 +107,9 @@ def sign_in(request: HttpRequest, tenant: str) -> HttpResponse:
     if flow is None:
         return HttpResponseBadRequest("invalid ctx")
     if request.POST.get("action") == "cancel":
-        return deliver_error(request, flow, AadError("access_denied", 65004), error_subcode="cancel")
+        return deliver_error(
+            request, flow, AadError("access_denied", 65004), error_subcode="cancel"
+        )
     login = request.POST.get("login", "").strip().lower()
     password = request.POST.get("passwd", "")
     target = directory.tenant_for_segment_or_email(flow.tenant, login)

@@ -228,6 +228,10 @@ class Grant(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        who = self.principal.email if self.principal_id else "AllPrincipals"
+        return f"{who}: {' '.join(self.scopes)}"
+
     @property
     def is_tenant_wide(self) -> bool:
         return self.principal_id is None
@@ -243,6 +247,9 @@ class ConsentRequest(models.Model):
     scopes = models.JSONField(default=list)
     justification = models.TextField(blank=True)
     created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"request by {self.requested_by_id}"
 
 
 class AuthorizationCode(models.Model):
@@ -261,6 +268,9 @@ class AuthorizationCode(models.Model):
     expires_at = models.DateTimeField()
     redeemed_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"code for {self.mailbox_id}"
+
 
 class RefreshToken(models.Model):
     """An issued refresh token (stored as a hash). Inactive for 90 days -> AADSTS700082."""
@@ -276,6 +286,9 @@ class RefreshToken(models.Model):
     # Set when it was redeemed; only strict rotation (Tenant) rejects a replaced token.
     replaced_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"refresh token of {self.mailbox_id}"
+
 
 class SigningKey(models.Model):
     """The RSA key that signs id and access tokens (published at /discovery/v2.0/keys)."""
@@ -285,8 +298,14 @@ class SigningKey(models.Model):
     certificate_pem = models.TextField()  # self-signed, for the JWKS "x5c" member
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return self.kid
+
 
 class SimClock(models.Model):
     """Singleton: the simulator's time = wall clock + offset (see m365sim.clock)."""
 
     offset_seconds = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"offset {self.offset_seconds}s"

@@ -82,6 +82,7 @@ class M365:
     app: EnterpriseApp
     redirect_uri: str
     password: str = DEMO_PASSWORD
+    _sessions: list = field(default_factory=list, repr=False)
 
     # -- directory -----------------------------------------------------------------------
     def add_user(self, local: str, display_name: str = "", **fields) -> Mailbox:
@@ -103,7 +104,9 @@ class M365:
         )
 
     def service_principal(self) -> ServicePrincipal | None:
-        return directory.service_principal_get(tenant=self.tenant, client_id=str(self.app.client_id))
+        return directory.service_principal_get(
+            tenant=self.tenant, client_id=str(self.app.client_id)
+        )
 
     def grant_admin_consent(self, scopes: list[str]) -> Grant:
         """Tenant-wide consent, as if an admin had used /adminconsent."""
@@ -136,7 +139,7 @@ class M365:
         """The product's Microsoft session, mapping Microsoft's hosts onto this simulator."""
         from calendar_integration.http import MicrosoftSession
 
-        return MicrosoftSession()
+        return self._track(MicrosoftSession())
 
     def msal_app(self, authority: str | None = None, **kw):
         """A real msal.ConfidentialClientApplication talking to the simulator."""
@@ -152,7 +155,20 @@ class M365:
 
     # -- the interactive sign-in ---------------------------------------------------------------
     def browser(self) -> Browser:
-        return Browser()
+        browser = Browser()
+        self._track(browser.session)
+        return browser
+
+    def _track(self, session):
+        # No keep-alive: a request thread of the live server must not outlive the test.
+        session.headers["Connection"] = "close"
+        self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Close every HTTP connection the harness opened (before the live server stops)."""
+        for session in self._sessions:
+            session.close()
 
     def sign_in(
         self,
@@ -170,7 +186,7 @@ class M365:
         page if one is shown. Raises SignInStopped when a page other than those ends the flow
         (wrong password, AADSTS error page, "Need admin approval").
         """
-        browser = browser or Browser()
+        browser = browser or self.browser()
         response = browser.open(auth_uri)
         if response.status_code != 302:
             response = browser.submit(
@@ -200,18 +216,37 @@ def build(live_url: str) -> M365:
     redirect_uri = settings.M365_REDIRECT_URI
     directory.app_register_redirect_uri(app=app, redirect_uri=redirect_uri)
     admin = user_ensure(
-        tenant=tenant, email="admin@contoso.example", display_name="Ada Admin",
+        tenant=tenant,
+        email="admin@contoso.example",
+        display_name="Ada Admin",
         is_tenant_admin=True,
     )
     recruiter = user_ensure(
-        tenant=tenant, email="rita@contoso.example", display_name="Rita Recruiter",
-        given_name="Rita", surname="Recruiter",
+        tenant=tenant,
+        email="rita@contoso.example",
+        display_name="Rita Recruiter",
+        given_name="Rita",
+        surname="Recruiter",
     )
     rooms = [
-        room_ensure(tenant=tenant, email="raum.alpha@contoso.example", display_name="Raum Alpha",
-                    capacity=6, building="Haus 1", floor_label="1. OG", floor_number=1),
-        room_ensure(tenant=tenant, email="raum.beta@contoso.example", display_name="Raum Beta",
-                    capacity=12, building="Haus 1", floor_label="EG", floor_number=0),
+        room_ensure(
+            tenant=tenant,
+            email="raum.alpha@contoso.example",
+            display_name="Raum Alpha",
+            capacity=6,
+            building="Haus 1",
+            floor_label="1. OG",
+            floor_number=1,
+        ),
+        room_ensure(
+            tenant=tenant,
+            email="raum.beta@contoso.example",
+            display_name="Raum Beta",
+            capacity=12,
+            building="Haus 1",
+            floor_label="EG",
+            floor_number=0,
+        ),
     ]
     return M365(
         base_url=f"{live_url}/m365",

@@ -11,8 +11,12 @@ SCOPE = "https://graph.microsoft.com/Place.Read.All https://graph.microsoft.com/
 
 def _url(m365, tenant="organizations"):
     query = urlencode(
-        {"client_id": str(m365.app.client_id), "scope": SCOPE,
-         "redirect_uri": m365.redirect_uri, "state": "s-123"}
+        {
+            "client_id": str(m365.app.client_id),
+            "scope": SCOPE,
+            "redirect_uri": m365.redirect_uri,
+            "state": "s-123",
+        }
     )
     return f"{m365.base_url}/login/{tenant}/v2.0/adminconsent?{query}"
 
@@ -26,7 +30,10 @@ def test_an_admin_grants_tenant_wide_consent(m365):
 
     query = _query(url)
     assert query == {
-        "admin_consent": "True", "tenant": str(m365.tenant.id), "scope": SCOPE, "state": "s-123"
+        "admin_consent": "True",
+        "tenant": str(m365.tenant.id),
+        "scope": SCOPE,
+        "state": "s-123",
     }
     grant = Grant.objects.get(principal__isnull=True)
     assert {"Place.Read.All", "Calendars.ReadWrite"} <= set(grant.scopes)
@@ -45,8 +52,10 @@ def test_cancelled_admin_consent_is_access_denied_without_tenant(m365):
 def test_a_non_admin_gets_need_admin_approval(m365):
     browser = m365.browser()
     page = browser.submit(
-        browser.open(_url(m365, str(m365.tenant.id))), login=m365.recruiter.email,
-        passwd=m365.password, action="sign_in",
+        browser.open(_url(m365, str(m365.tenant.id))),
+        login=m365.recruiter.email,
+        passwd=m365.password,
+        action="sign_in",
     )
     assert 'data-aadsts="90094"' in page.text
     answer = browser.submit(page, action="back")

@@ -19,8 +19,12 @@ def _connect(m365, *, email=None, scopes=SCOPES, **sign_in):
 
 def test_it_runs_the_msal_auth_code_flow_with_pkce(m365):
     app, flow, url = _connect(m365)
-    assert "code_challenge=" in flow["auth_uri"] and "code_challenge_method=S256" in flow["auth_uri"]
-    assert flow["auth_uri"].startswith(m365.base_url + f"/login/{m365.tenant.id}/oauth2/v2.0/authorize")
+    assert (
+        "code_challenge=" in flow["auth_uri"] and "code_challenge_method=S256" in flow["auth_uri"]
+    )
+    assert flow["auth_uri"].startswith(
+        m365.base_url + f"/login/{m365.tenant.id}/oauth2/v2.0/authorize"
+    )
 
     result = app.acquire_token_by_auth_code_flow(flow, m365.auth_response(url))
 
@@ -103,3 +107,20 @@ def test_it_works_with_the_multi_tenant_and_domain_authorities(m365, authority_t
     url = m365.sign_in(flow["auth_uri"])
     result = app.acquire_token_by_auth_code_flow(flow, m365.auth_response(url))
     assert result["id_token_claims"]["tid"] == str(m365.tenant.id), result
+
+
+def test_response_mode_form_post_posts_the_code_to_the_app(m365):
+    app = m365.msal_app()
+    flow = app.initiate_auth_code_flow(
+        SCOPES, redirect_uri=m365.redirect_uri, response_mode="form_post"
+    )
+    m365.grant_user_consent(m365.recruiter, [*SCOPES, "openid", "profile", "offline_access"])
+    browser = m365.browser()
+    page = browser.submit(
+        browser.open(flow["auth_uri"]),
+        login=m365.recruiter.email,
+        passwd=m365.password,
+        action="sign_in",
+    )
+    assert f'action="{m365.redirect_uri}"' in page.text
+    assert 'name="code"' in page.text and f'value="{flow["state"]}"' in page.text

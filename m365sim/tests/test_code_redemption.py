@@ -76,7 +76,12 @@ def test_token_errors_have_microsofts_json_shape(m365, sim_session):
     body = response.json()
     assert response.status_code == 400
     assert set(body) >= {
-        "error", "error_description", "error_codes", "timestamp", "trace_id", "correlation_id",
+        "error",
+        "error_description",
+        "error_codes",
+        "timestamp",
+        "trace_id",
+        "correlation_id",
         "error_uri",
     }
     assert body["error"] == "invalid_grant"
@@ -94,7 +99,9 @@ def test_a_wrong_client_secret_is_invalid_client_7000215(m365):
     import msal
 
     app = msal.ConfidentialClientApplication(
-        str(m365.app.client_id), client_credential="wrong", authority=m365.authority,
+        str(m365.app.client_id),
+        client_credential="wrong",
+        authority=m365.authority,
         http_client=m365.http(),
     )
     result = app.acquire_token_by_username_password(
@@ -107,7 +114,9 @@ def test_an_unknown_client_id_is_unauthorized_client_700016(m365):
     import msal
 
     app = msal.ConfidentialClientApplication(
-        str(uuid.uuid4()), client_credential="x", authority=m365.authority,
+        str(uuid.uuid4()),
+        client_credential="x",
+        authority=m365.authority,
         http_client=m365.http(),
     )
     result = app.acquire_token_by_username_password(

@@ -26,7 +26,9 @@ def test_the_consent_page_lists_the_permissions_in_german(m365):
     _, flow = _start(m365, ["Calendars.ReadWrite"])
     browser = m365.browser()
     page = browser.submit(
-        browser.open(flow["auth_uri"]), login=m365.recruiter.email, passwd=m365.password,
+        browser.open(flow["auth_uri"]),
+        login=m365.recruiter.email,
+        passwd=m365.password,
         action="sign_in",
     )
     assert "Angeforderte Berechtigungen" in page.text
@@ -43,7 +45,9 @@ def test_user_consent_is_stored_for_the_user_and_not_asked_again(m365):
     _, second = _start(m365)
     browser = m365.browser()
     answer = browser.submit(
-        browser.open(second["auth_uri"]), login=m365.recruiter.email, passwd=m365.password,
+        browser.open(second["auth_uri"]),
+        login=m365.recruiter.email,
+        passwd=m365.password,
         action="sign_in",
     )
     assert answer.status_code == 302 and "code=" in answer.headers["Location"]
@@ -83,16 +87,22 @@ def test_going_back_from_need_admin_approval_redirects_access_denied(m365):
     app, flow = _start(m365, [*SCOPES, "Place.Read.All"])
     browser = m365.browser()
     page = browser.submit(
-        browser.open(flow["auth_uri"]), login=m365.recruiter.email, passwd=m365.password,
+        browser.open(flow["auth_uri"]),
+        login=m365.recruiter.email,
+        passwd=m365.password,
         action="sign_in",
     )
     answer = browser.submit(page, action="back")
 
     query = _query(answer.headers["Location"])
     assert query["error"] == "access_denied"
-    assert query["error_description"].startswith("AADSTS90094: The grant requires admin permission.")
+    assert query["error_description"].startswith(
+        "AADSTS90094: The grant requires admin permission."
+    )
     assert query["error_uri"] == "https://login.microsoftonline.com/error?code=90094"
-    result = app.acquire_token_by_auth_code_flow(flow, m365.auth_response(answer.headers["Location"]))
+    result = app.acquire_token_by_auth_code_flow(
+        flow, m365.auth_response(answer.headers["Location"])
+    )
     assert result["error"] == "access_denied"
 
 
@@ -113,7 +123,9 @@ def test_with_the_workflow_a_user_requests_approval_90095(m365):
     _, flow = _start(m365)
     browser = m365.browser()
     page = browser.submit(
-        browser.open(flow["auth_uri"]), login=m365.recruiter.email, passwd=m365.password,
+        browser.open(flow["auth_uri"]),
+        login=m365.recruiter.email,
+        passwd=m365.password,
         action="sign_in",
     )
     assert 'data-aadsts="90095"' in page.text and "Genehmigung erforderlich" in page.text
@@ -135,11 +147,15 @@ def test_an_admin_consents_for_the_organisation(m365):
     app, second = _start(m365, [*SCOPES, "Place.Read.All"])
     browser = m365.browser()
     answer = browser.submit(
-        browser.open(second["auth_uri"]), login=m365.recruiter.email, passwd=m365.password,
+        browser.open(second["auth_uri"]),
+        login=m365.recruiter.email,
+        passwd=m365.password,
         action="sign_in",
     )
     assert answer.status_code == 302  # no consent page for the recruiter any more
-    result = app.acquire_token_by_auth_code_flow(second, m365.auth_response(answer.headers["Location"]))
+    result = app.acquire_token_by_auth_code_flow(
+        second, m365.auth_response(answer.headers["Location"])
+    )
     assert "Place.Read.All" in result["scope"].split()
 
 
@@ -157,7 +173,9 @@ def test_prompt_consent_shows_the_consent_page_again(m365):
     _, again = _start(m365, prompt="consent")
     browser = m365.browser()
     page = browser.submit(
-        browser.open(again["auth_uri"]), login=m365.recruiter.email, passwd=m365.password,
+        browser.open(again["auth_uri"]),
+        login=m365.recruiter.email,
+        passwd=m365.password,
         action="sign_in",
     )
     assert "Angeforderte Berechtigungen" in page.text
@@ -167,7 +185,9 @@ def test_prompt_none_without_a_session_is_login_required(m365):
     _, flow = _start(m365, prompt="none")
     answer = m365.browser().open(flow["auth_uri"])
     query = _query(answer.headers["Location"])
-    assert query["error"] == "login_required" and query["error_description"].startswith("AADSTS50058")
+    assert query["error"] == "login_required" and query["error_description"].startswith(
+        "AADSTS50058"
+    )
 
 
 def test_prompt_none_with_a_session_but_no_consent_is_consent_required_65001(m365):

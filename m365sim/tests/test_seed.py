@@ -35,10 +35,17 @@ def test_it_creates_the_muster_tenant_and_prints_json():
 
 
 def test_it_creates_mailboxes_for_the_ebms_users_of_the_company():
-    from ebms.recruiting.tests import factories
+    from ebms.accounts.models import Company, User
 
-    company = factories.company(name="Muster GmbH")
-    factories.recruiter(company, email="alice@muster.example")
+    company = Company.objects.create(name="Muster GmbH")
+    User.objects.create_user(
+        "alice@muster.example",
+        "x",
+        first_name="Alice",
+        last_name="Arndt",
+        company=company,
+        role="recruiter",
+    )
 
     data = _seed()
 

@@ -40,7 +40,9 @@ def test_the_service_principal_appears_at_the_first_failed_sign_in(m365):
 
 
 def test_assignment_required_blocks_unassigned_users_with_50105(m365):
-    sp = m365.grant_admin_consent([*SCOPES, "openid", "profile", "offline_access"]).service_principal
+    sp = m365.grant_admin_consent(
+        [*SCOPES, "openid", "profile", "offline_access"]
+    ).service_principal
     sp.assignment_required = True
     sp.save()
 
@@ -63,24 +65,49 @@ def test_an_app_disabled_for_sign_in_is_refused_with_7000112(m365):
 
 
 def test_an_unknown_client_id_shows_700016_without_redirect(m365):
-    query = urlencode({"client_id": str(uuid.uuid4()), "response_type": "code",
-                       "redirect_uri": m365.redirect_uri, "scope": "User.Read"})
-    response = m365.browser().open(f"{m365.base_url}/login/organizations/oauth2/v2.0/authorize?{query}")
+    query = urlencode(
+        {
+            "client_id": str(uuid.uuid4()),
+            "response_type": "code",
+            "redirect_uri": m365.redirect_uri,
+            "scope": "User.Read",
+        }
+    )
+    response = m365.browser().open(
+        f"{m365.base_url}/login/organizations/oauth2/v2.0/authorize?{query}"
+    )
     assert response.status_code == 200
     assert 'data-aadsts="700016"' in response.text
 
 
 def test_an_unregistered_redirect_uri_shows_50011(m365):
-    query = urlencode({"client_id": str(m365.app.client_id), "response_type": "code",
-                       "redirect_uri": "https://evil.example/cb", "scope": "User.Read"})
-    response = m365.browser().open(f"{m365.base_url}/login/organizations/oauth2/v2.0/authorize?{query}")
+    query = urlencode(
+        {
+            "client_id": str(m365.app.client_id),
+            "response_type": "code",
+            "redirect_uri": "https://evil.example/cb",
+            "scope": "User.Read",
+        }
+    )
+    response = m365.browser().open(
+        f"{m365.base_url}/login/organizations/oauth2/v2.0/authorize?{query}"
+    )
     assert 'data-aadsts="50011"' in response.text
 
 
 def test_an_unknown_scope_redirects_with_650053(m365):
-    query = urlencode({"client_id": str(m365.app.client_id), "response_type": "code",
-                       "redirect_uri": m365.redirect_uri, "scope": "Calendars.Fly", "state": "x"})
-    response = m365.browser().open(f"{m365.base_url}/login/organizations/oauth2/v2.0/authorize?{query}")
+    query = urlencode(
+        {
+            "client_id": str(m365.app.client_id),
+            "response_type": "code",
+            "redirect_uri": m365.redirect_uri,
+            "scope": "Calendars.Fly",
+            "state": "x",
+        }
+    )
+    response = m365.browser().open(
+        f"{m365.base_url}/login/organizations/oauth2/v2.0/authorize?{query}"
+    )
     assert response.status_code == 302
     assert "error=invalid_client" in response.headers["Location"]
     assert "AADSTS650053" in response.headers["Location"]

@@ -31,9 +31,16 @@ def test_home_lists_tenants_with_links(client, tenant):
 def test_a_user_is_added_with_a_password(client, tenant):
     response = client.post(
         reverse("m365sim:ui-user-add", args=[tenant.id]),
-        {"email": "neu@muster.example", "display_name": "Neu", "time_zone": "W. Europe Standard Time",
-         "account_enabled": "on", "teams_licensed": "on", "mailbox_enabled": "on",
-         "freebusy_shared": "on", "new_password": "Geheim-1"},
+        {
+            "email": "neu@muster.example",
+            "display_name": "Neu",
+            "time_zone": "W. Europe Standard Time",
+            "account_enabled": "on",
+            "teams_licensed": "on",
+            "mailbox_enabled": "on",
+            "freebusy_shared": "on",
+            "new_password": "Geheim-1",
+        },
     )
     assert response.status_code == 302
     user = Mailbox.objects.get(email="neu@muster.example")
@@ -47,8 +54,13 @@ def test_a_new_room_appears_in_places_48_hours_later_by_default(client, tenant):
 
 
 def test_the_tenant_page_says_when_a_room_appears_in_places(client, tenant):
-    room_ensure(tenant=tenant, email="raum@muster.example", display_name="Raum", capacity=4,
-                places_visible_from=clock.now() + timedelta(hours=48))
+    room_ensure(
+        tenant=tenant,
+        email="raum@muster.example",
+        display_name="Raum",
+        capacity=4,
+        places_visible_from=clock.now() + timedelta(hours=48),
+    )
     page = client.get(reverse("m365sim:ui-tenant", args=[tenant.id]))
     assert "erscheint in Places ab" in page.text
 
@@ -58,8 +70,12 @@ def test_app_settings_require_assignment_and_assign_a_user(client, tenant):
     sp = directory.service_principal_ensure(tenant=tenant, app=directory.app_ensure())
     response = client.post(
         reverse("m365sim:ui-app", args=[tenant.id]),
-        {"form": "sp", "enabled_for_sign_in": "on", "assignment_required": "on",
-         "assigned": [user.pk]},
+        {
+            "form": "sp",
+            "enabled_for_sign_in": "on",
+            "assignment_required": "on",
+            "assigned": [user.pk],
+        },
     )
     assert response.status_code == 302
     sp.refresh_from_db()

@@ -22,15 +22,25 @@ class TenantConsentForm(forms.ModelForm):
 
 class UserForm(forms.ModelForm):
     new_password = forms.CharField(
-        label=_("Kennwort"), required=False, widget=forms.PasswordInput(render_value=False),
+        label=_("Kennwort"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text=_("Leer lassen, um das Kennwort nicht zu ändern."),
     )
 
     class Meta:
         model = Mailbox
         fields = [
-            "email", "display_name", "given_name", "surname", "job_title", "time_zone",
-            "account_enabled", "is_tenant_admin", "teams_licensed", "mailbox_enabled",
+            "email",
+            "display_name",
+            "given_name",
+            "surname",
+            "job_title",
+            "time_zone",
+            "account_enabled",
+            "is_tenant_admin",
+            "teams_licensed",
+            "mailbox_enabled",
             "freebusy_shared",
         ]
 
@@ -57,8 +67,16 @@ class RoomForm(forms.ModelForm):
     class Meta:
         model = Mailbox
         fields = [
-            "email", "display_name", "capacity", "building", "floor_label", "floor_number",
-            "is_wheelchair_accessible", "booking_type", "auto_accept", "places_visible_from",
+            "email",
+            "display_name",
+            "capacity",
+            "building",
+            "floor_label",
+            "floor_number",
+            "is_wheelchair_accessible",
+            "booking_type",
+            "auto_accept",
+            "places_visible_from",
             "freebusy_shared",
         ]
 

@@ -75,7 +75,9 @@ def clock_set(request):
     else:
         form = ClockForm(request.POST)
         if form.is_valid():
-            delta = timedelta(days=form.cleaned_data["days"] or 0, hours=form.cleaned_data["hours"] or 0)
+            delta = timedelta(
+                days=form.cleaned_data["days"] or 0, hours=form.cleaned_data["hours"] or 0
+            )
             clock.advance(delta=delta)
             messages.success(request, _("Die Simulator-Uhr wurde vorgestellt."))
     return redirect(request.POST.get("next") or reverse("m365sim:ui-home"))
@@ -112,7 +114,9 @@ def user_add(request, tenant_id):
         form.save()
         messages.success(request, _("Benutzer angelegt."))
         return redirect("m365sim:ui-tenant", tenant_id=tenant.id)
-    return _page(request, "form.html", {"form": form, "tenant": tenant, "title": _("Neuer Benutzer")})
+    return _page(
+        request, "form.html", {"form": form, "tenant": tenant, "title": _("Neuer Benutzer")}
+    )
 
 
 def room_add(request, tenant_id):
@@ -138,8 +142,13 @@ def mailbox_edit(request, pk):
     return _page(
         request,
         "form.html",
-        {"form": form, "tenant": mailbox.tenant, "mailbox": mailbox, "title": mailbox.display_name,
-         "calendar_url": calendar_url(mailbox)},
+        {
+            "form": form,
+            "tenant": mailbox.tenant,
+            "mailbox": mailbox,
+            "title": mailbox.display_name,
+            "calendar_url": calendar_url(mailbox),
+        },
     )
 
 
@@ -170,13 +179,22 @@ def app_settings(request, tenant_id):
             messages.success(request, _("Gespeichert."))
             return redirect("m365sim:ui-app", tenant_id=tenant.id)
     grants = Grant.objects.filter(service_principal=sp).select_related("principal") if sp else []
-    requests_ = ConsentRequest.objects.filter(service_principal=sp).select_related("requested_by") if sp else []
+    requests_ = (
+        ConsentRequest.objects.filter(service_principal=sp).select_related("requested_by")
+        if sp
+        else []
+    )
     return _page(
         request,
         "app.html",
         {
-            "tenant": tenant, "app": app, "sp": sp, "consent_form": consent_form,
-            "sp_form": sp_form, "grants": grants, "consent_requests": requests_,
+            "tenant": tenant,
+            "app": app,
+            "sp": sp,
+            "consent_form": consent_form,
+            "sp_form": sp_form,
+            "grants": grants,
+            "consent_requests": requests_,
             "users": tenant.mailboxes.filter(kind=MailboxKind.USER),
         },
     )
@@ -209,7 +227,9 @@ def consent_request_decide(request, pk):
     sp = consent_request.service_principal
     if request.POST.get("action") == "approve":
         directory.grant_add(sp=sp, principal=None, scopes=consent_request.scopes)
-        messages.success(request, _("Anforderung genehmigt: Zustimmung für die Organisation erteilt."))
+        messages.success(
+            request, _("Anforderung genehmigt: Zustimmung für die Organisation erteilt.")
+        )
     else:
         messages.success(request, _("Anforderung abgelehnt."))
     consent_request.delete()
