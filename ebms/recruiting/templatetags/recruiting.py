@@ -75,3 +75,18 @@ EXTRA_LABELS = {
     "recruiter": _("Organisator"),
     "join_url": _("Teilnahme-Link"),
 }
+
+
+@register.simple_tag(takes_context=True)
+def recruiting_panels(context, slot: str) -> str:
+    """Render every panel another app registered for `slot` (see hooks.provide_panel)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from .. import hooks
+
+    flat = context.flatten()
+    request = context.get("request")
+    return mark_safe(  # noqa: S308 - panels are our own templates, autoescaped when rendered
+        "".join(render_to_string(name, flat, request=request) for name in hooks.panels(slot))
+    )
