@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "ebms.recruiting.tasks.candidate_mails_sweep",
         "schedule": 60.0,
     },
+    "refresh-idle-microsoft-tokens": {
+        "task": "calendar_integration.tasks.tokens_keep_alive",
+        "schedule": crontab(hour=3, minute=17),
+    },
     "expire-proposals": {
         "task": "ebms.recruiting.tasks.proposals_expire",
         "schedule": crontab(minute="*/15"),
