@@ -8,3 +8,8 @@ class CalendarIntegrationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .availability import wiring as availability_wiring
+        from .sync import wiring as sync_wiring
+
+        sync_wiring.connect()
+        availability_wiring.connect()

@@ -122,3 +122,8 @@ class AuthFlow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.outcome or 'offen'})"
+
+
+# Models of the sync (outbox) and availability (rooms) concerns live in their packages.
+from .availability.models import *  # noqa: E402, F403
+from .sync.models import *  # noqa: E402, F403

@@ -10,6 +10,10 @@ from .lifecycle import auth_flows_purge, connections_keep_alive
 
 logger = logging.getLogger(__name__)
 
+# Celery autodiscovers this module; the concerns' tasks register on import.
+from .availability.tasks import *  # noqa: E402, F403
+from .sync.tasks import *  # noqa: E402, F403
+
 
 @shared_task(name="calendar_integration.tasks.tokens_keep_alive")
 def tokens_keep_alive() -> dict:

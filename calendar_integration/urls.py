@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("verbinden/funktionstest/", views.check, name="check"),
     path("einrichtung/", views.admin_info, name="admin_info"),
     path("uebersicht/", views.overview, name="overview"),
+    # Nested modules set no app_name: their names live in this namespace.
+    path("sync/", include("calendar_integration.sync.urls")),
+    path("verfuegbarkeit/", include("calendar_integration.availability.urls")),
 ]

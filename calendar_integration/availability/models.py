@@ -1,0 +1,3 @@
+"""Placeholder: filled by the availability work."""
+
+__all__: list[str] = []

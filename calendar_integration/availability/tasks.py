@@ -1,0 +1,3 @@
+"""Placeholder: Celery tasks of availability."""
+
+__all__: list[str] = []

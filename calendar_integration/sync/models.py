@@ -1,0 +1,3 @@
+"""Placeholder: filled by the sync work."""
+
+__all__: list[str] = []

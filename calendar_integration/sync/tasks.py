@@ -1,0 +1,3 @@
+"""Placeholder: Celery tasks of sync."""
+
+__all__: list[str] = []

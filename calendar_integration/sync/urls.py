@@ -1,0 +1,3 @@
+"""Placeholder: filled by the sync work."""
+
+urlpatterns: list = []

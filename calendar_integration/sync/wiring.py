@@ -1,0 +1,5 @@
+"""Placeholder: registers hooks listeners, providers and panels of sync."""
+
+
+def connect() -> None:
+    """Register with recruiting hooks (called once from AppConfig.ready)."""
