@@ -161,7 +161,7 @@ PROPOSAL_LINK_MAX_AGE_DAYS = env.int("PROPOSAL_LINK_MAX_AGE_DAYS", default=14)
 
 # Celery: eager without REDIS_URL (embedded mode); Redis broker otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
