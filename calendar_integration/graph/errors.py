@@ -18,6 +18,7 @@ __all__ = [
     "Throttled",
     "TokenExpired",
     "Transient",
+    "from_batch_item",
     "from_response",
 ]
 
@@ -30,6 +31,7 @@ class GraphError(Exception):
         self.message = message
         self.code = code
         self.status = status
+        self.request_id = ""
 
 
 class Throttled(GraphError):
@@ -64,42 +66,74 @@ class Permanent(GraphError):
     """Any other 4xx: retrying the same request will not help."""
 
 
-def _retry_after(response: requests.Response, default: float) -> float:
-    raw = response.headers.get("Retry-After", "")
+def _retry_after(headers, default: float) -> float:
+    raw = ""
+    for key, value in (headers or {}).items():
+        if key.lower() == "retry-after":
+            raw = str(value)
     try:
         return max(0.0, float(raw))
     except ValueError:
         return default
 
 
-def _body_error(response: requests.Response) -> tuple[str, str]:
-    try:
-        error = response.json().get("error") or {}
-    except ValueError:
-        return "", response.text[:200]
+def _body_error(body) -> tuple[str, str]:
+    error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, str):
         return error, ""
+    if not isinstance(error, dict):
+        return "", ""
     return str(error.get("code", "")), str(error.get("message", ""))
 
 
-def from_response(response: requests.Response) -> GraphError:
-    """The exception for a non-2xx Graph response (or one sub-response of a $batch)."""
-    status = response.status_code
-    code, message = _body_error(response)
+def _request_id(headers) -> str:
+    for key, value in (headers or {}).items():
+        if key.lower() == "request-id":
+            return str(value)
+    return ""
+
+
+def _mapped(status: int, headers, body) -> GraphError:
+    """The ONE mapping of a failed Graph answer (direct or inside $batch) to an exception."""
+    code, message = _body_error(body)
     kwargs = {"code": code or str(status), "status": status}
+    has_retry_after = any(k.lower() == "retry-after" for k in (headers or {}))
     if status == 429:
-        return Throttled(message, retry_after=_retry_after(response, 5.0), **kwargs)
-    if status in (503, 504) and response.headers.get("Retry-After"):
-        return Throttled(message, retry_after=_retry_after(response, 5.0), **kwargs)
-    if status >= 500:
-        return Transient(message, **kwargs)
-    if status == 401:
-        return TokenExpired(message, **kwargs)
-    if status == 403:
-        return PermissionDenied(message, **kwargs)
-    if status in (404, 410):
-        return NotFound(message, **kwargs)
-    return Permanent(message, **kwargs)
+        error: GraphError = Throttled(message, retry_after=_retry_after(headers, 5.0), **kwargs)
+    elif status in (503, 504) and has_retry_after:
+        error = Throttled(message, retry_after=_retry_after(headers, 5.0), **kwargs)
+    elif status >= 500:
+        error = Transient(message, **kwargs)
+    elif status == 401:
+        error = TokenExpired(message, **kwargs)
+    elif status == 403:
+        error = PermissionDenied(message, **kwargs)
+    elif status in (404, 410):
+        error = NotFound(message, **kwargs)
+    elif status == 424:
+        # A $batch item whose dependency failed: nothing happened, try again.
+        error = Transient(message, **kwargs)
+    else:
+        error = Permanent(message, **kwargs)
+    error.request_id = _request_id(headers)
+    return error
+
+
+def from_response(response: requests.Response) -> GraphError:
+    """The exception for a non-2xx Graph response."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"error": {"code": "", "message": response.text[:200]}}
+    return _mapped(response.status_code, response.headers, body)
+
+
+def from_batch_item(item: dict) -> GraphError | None:
+    """The exception for one failed $batch sub-response (None when it succeeded)."""
+    status = int(item.get("status") or 0)
+    if 200 <= status < 300:
+        return None
+    return _mapped(status, item.get("headers") or {}, item.get("body"))
 
 
 def from_exception(exc: requests.RequestException) -> Transient:

@@ -1,3 +1,226 @@
-"""Placeholder: filled by the sync work."""
+"""The sync outbox: one CalendarEvent per appointment (or proposal slot hold), the Graph call
+history (SyncLog), per-mailbox throttling pauses, problem reports and a company setting.
 
-__all__: list[str] = []
+A record is dirty while `synced_version < wanted_version`; recruiting's announcements bump
+`wanted_version` in the same transaction as the change, the worker converges Outlook to the
+current wanted state and sets `synced_version` only if nothing changed meanwhile.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ebms.accounts.models import Company
+
+__all__ = [
+    "CalendarEvent",
+    "CompanySyncSettings",
+    "MailboxPause",
+    "ProblemReport",
+    "SyncLog",
+    "SyncStatus",
+]
+
+
+class SyncStatus(models.TextChoices):
+    SYNCED = "synced", _("synchronisiert")
+    PENDING = "pending", _("ausstehend")
+    RETRYING = "retrying", _("wird wiederholt")
+    FAILED = "failed", _("fehlgeschlagen")
+    RECONNECT = "reconnect", _("wartet auf Neuverbindung")
+    PAUSED = "paused", _("pausiert: Feature nicht aktiv")
+
+
+class CalendarEvent(models.Model):
+    """The Outlook event EBMS wants for one appointment (kind "appointment") or one offered
+    proposal slot (kind "hold"); a picked slot's hold becomes the appointment's event."""
+
+    class Kind(models.TextChoices):
+        APPOINTMENT = "appointment", _("Termin")
+        HOLD = "hold", _("Vorschlag (vorgemerkt)")
+
+    class Drift(models.TextChoices):
+        NONE = "", _("keine")
+        CHANGED = "changed", _("In Outlook geändert")
+        DELETED = "deleted", _("In Outlook gelöscht oder abgesagt")
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.APPOINTMENT)
+    appointment = models.OneToOneField(
+        "recruiting.Appointment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_event",
+    )
+    proposal = models.ForeignKey(
+        "recruiting.Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    slot = models.OneToOneField(
+        "recruiting.ProposalSlot",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_hold",
+    )
+    # The organizer's mailbox (the recruiter's connection when the event was first written).
+    connection = models.ForeignKey(
+        "calendar_integration.MicrosoftConnection", on_delete=models.CASCADE, related_name="+"
+    )
+    # Holds: False once the hold must go (withdrawn, expired, another slot picked).
+    wanted = models.BooleanField(default=True)
+    wanted_version = models.PositiveIntegerField(default=1)
+    synced_version = models.PositiveIntegerField(default=0)
+    graph_id = models.CharField(max_length=300, blank=True)
+    ical_uid = models.CharField(max_length=300, blank=True)
+    # Raised when the event must be created anew (new transactionId, see transaction_id).
+    generation = models.PositiveSmallIntegerField(default=1)
+    # Set before a create is sent and cleared when its outcome is known: an ambiguous
+    # create is looked up by the extended property before anything else is sent.
+    create_sent_at = models.DateTimeField(null=True, blank=True)
+    # What was last sent, per Graph property (PATCH sends only what differs from this).
+    snapshot = models.JSONField(default=dict, blank=True)
+    # Payload of a create whose outcome is unknown (becomes the snapshot when it is found).
+    pending_snapshot = models.JSONField(default=dict, blank=True)
+    removed = models.BooleanField(default=False)  # cancelled/deleted in Outlook by EBMS
+    status = models.CharField(
+        max_length=12, choices=SyncStatus.choices, default=SyncStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    retry_reason = models.CharField(max_length=200, blank=True)
+    last_error_code = models.CharField(max_length=100, blank=True)
+    last_error_message = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=36, blank=True)
+    # Teams (F9): the join URL Microsoft gave, the join block kept for body updates.
+    join_url = models.URLField(max_length=2000, blank=True)
+    join_block = models.TextField(blank=True)
+    teams_missing = models.BooleanField(default=False)
+    join_url_changed_at = models.DateTimeField(null=True, blank=True)
+    # Drift (F7): what Outlook shows when it differs from EBMS.
+    drift = models.CharField(max_length=8, choices=Drift.choices, blank=True, default="")
+    outlook_start = models.DateTimeField(null=True, blank=True)
+    outlook_end = models.DateTimeField(null=True, blank=True)
+    room_declined = models.BooleanField(default=False)
+    drift_checked_at = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Outlook-Termin (Sync)")
+        verbose_name_plural = _("Outlook-Termine (Sync)")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(synced_version__lte=F("wanted_version")), name="sync_version_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        target = self.appointment_id or f"slot {self.slot_id}"
+        return f"{self.get_kind_display()} {target} ({self.get_status_display()})"
+
+    @property
+    def is_dirty(self) -> bool:
+        return self.synced_version < self.wanted_version
+
+    @property
+    def transaction_id(self) -> str:
+        """Fixed per generation: a retried create is deduplicated by Graph."""
+        return f"ebms-{self.key}-{self.generation}"
+
+    @property
+    def has_flags(self) -> bool:
+        return bool(self.drift or self.room_declined or self.teams_missing)
+
+
+class MailboxPause(models.Model):
+    """Microsoft asked us (429/503 Retry-After) to leave this mailbox alone until `until`."""
+
+    connection = models.OneToOneField(
+        "calendar_integration.MicrosoftConnection", on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateTimeField()
+    code = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.connection_id} bis {self.until:%H:%M:%S}"
+
+
+class SyncLog(models.Model):
+    """One Graph call made for a record: the sync history shown on the appointment."""
+
+    event = models.ForeignKey(CalendarEvent, on_delete=models.CASCADE, related_name="logs")
+    at = models.DateTimeField(auto_now_add=True)
+    operation = models.CharField(max_length=32)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField(default=0)  # 0 = no answer (dropped, timeout)
+    duration_ms = models.PositiveIntegerField(default=0)
+    request_id = models.CharField(max_length=64, blank=True)
+    error_code = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("Graph-Aufruf")
+        verbose_name_plural = _("Graph-Aufrufe")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.status}"
+
+
+class ProblemReport(models.Model):
+    """A recruiter's "Problem melden" (beta): the sync history, mailed to community managers."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    appointment = models.ForeignKey(
+        "recruiting.Appointment", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField(_("Beschreibung"), blank=True)
+    # Status and Graph calls at the time of the report (no tokens, no candidate data).
+    details = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Problemmeldung")
+        verbose_name_plural = _("Problemmeldungen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CompanySyncSettings(models.Model):
+    """Per company: how EBMS events appear in Outlook."""
+
+    class Sensitivity(models.TextChoices):
+        PRIVATE = "private", _("Privat (Kollegen sehen nur „Gebucht“)")
+        NORMAL = "normal", _("Normal")
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="+")
+    sensitivity = models.CharField(
+        _("Vertraulichkeit in Outlook"),
+        max_length=8,
+        choices=Sensitivity.choices,
+        default=Sensitivity.PRIVATE,
+    )
+
+    class Meta:
+        verbose_name = _("Sync-Einstellungen")
+        verbose_name_plural = _("Sync-Einstellungen")
+
+    def __str__(self) -> str:
+        return str(self.company)

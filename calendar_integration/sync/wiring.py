@@ -1,5 +1,18 @@
-"""Placeholder: registers hooks listeners, providers and panels of sync."""
+"""Registers the sync with recruiting: the hooks listener, the Teams join-info provider and
+the appointment page panel (called once from AppConfig.ready)."""
+
+from __future__ import annotations
+
+PANEL = "calendar_integration/sync/panel.html"
 
 
 def connect() -> None:
-    """Register with recruiting hooks (called once from AppConfig.ready)."""
+    """Register with recruiting hooks (idempotent)."""
+    from ebms.recruiting import hooks
+
+    from .outbox import on_recruiting_event
+    from .services import provides_join_info
+
+    hooks.listen(on_recruiting_event)
+    hooks.provide_join_info(provides_join_info)
+    hooks.provide_panel("appointment_detail", PANEL)
