@@ -20,11 +20,6 @@ def company(db):
     return f.company(name="Muster <b>GmbH</b>")
 
 
-@pytest.fixture
-def alice(company):
-    return f.alice(company=company)
-
-
 def make_proposal(company, alice, *, language="de", **fields) -> Proposal:
     application = f.application(company=company, language=language)
     observer = f.user(company=company, role="observer", first_name="Geheimer", last_name="Beob")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,26 +11,6 @@ from django.urls import reverse
 from ebms.recruiting.models import JOIN_INFO_PLACEHOLDER, Appointment, AppointmentChange
 from ebms.recruiting.services import appointment_create
 from ebms.recruiting.tests import factories as f
-
-
-@pytest.fixture
-def company(db):
-    return f.company()
-
-
-@pytest.fixture
-def alice(company):
-    return f.alice(company=company)
-
-
-@pytest.fixture
-def bob(company):
-    return f.bob(company=company)
-
-
-@pytest.fixture
-def application(company):
-    return f.application(company=company)
 
 
 def form_data(recruiter, *, day=None, **overrides) -> dict:

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from ebms.recruiting.models import Application, Candidate
 from ebms.recruiting.tests import factories as f
-
-
-@pytest.fixture
-def company(db):
-    return f.company()
-
-
-@pytest.fixture
-def alice(company):
-    return f.alice(company=company)
 
 
 def test_the_list_searches_by_name_and_email(client, company, alice):

@@ -8,22 +8,6 @@ import pytest
 from django.urls import reverse
 
 from ebms.recruiting.models import Appointment, Proposal
-from ebms.recruiting.tests import factories as f
-
-
-@pytest.fixture
-def company(db):
-    return f.company()
-
-
-@pytest.fixture
-def alice(company):
-    return f.alice(company=company)
-
-
-@pytest.fixture
-def application(company):
-    return f.application(company=company)
 
 
 def _plan(client, alice, application, day: str) -> Appointment:

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from ebms.recruiting.models import CandidateEmail, Proposal
 from ebms.recruiting.tests import factories as f
-
-
-@pytest.fixture
-def company(db):
-    return f.company()
-
-
-@pytest.fixture
-def alice(company):
-    return f.alice(company=company)
-
-
-@pytest.fixture
-def application(company):
-    return f.application(company=company)
 
 
 def _day(days: int) -> str:
