@@ -5,10 +5,24 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy the header it sets.
+
+    Behind a proxy every request comes from the proxy's address; counting that would let
+    five failures anywhere lock out everyone. CLIENT_IP_HEADER names the proxy's header
+    (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR whose last entry the proxy appended).
+    """
+    header = settings.CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _keys(*, email: str, ip: str) -> list[str]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from .access import company_admin_required
 from .forms import UserCreateForm, UserEditForm
-from .login_throttle import login_blocked, login_failed, login_succeeded
+from .login_throttle import client_address, login_blocked, login_failed, login_succeeded
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -27,7 +27,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         email = self.data.get("username", "")
-        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        ip = client_address(self.request) if self.request else ""
         if login_blocked(email=email, ip=ip):
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:

@@ -106,3 +106,17 @@ def test_login_is_refused_after_five_failures_even_with_the_right_password(clien
     assert response.status_code == 200
     assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_proxy_the_throttle_counts_the_forwarded_client(client, alice, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    url = reverse("accounts:login")
+    for n in range(5):
+        client.post(
+            url, {"username": f"nobody{n}@x.example", "password": "x"}, HTTP_X_REAL_IP="203.0.113.9"
+        )
+    # Another client behind the same proxy (same REMOTE_ADDR) still gets in.
+    response = client.post(
+        url, {"username": alice.email, "password": "pw-alice-2026"}, HTTP_X_REAL_IP="198.51.100.7"
+    )
+    assert response.status_code == 302
