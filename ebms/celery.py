@@ -33,6 +33,10 @@ app.conf.beat_schedule = {
         "task": "calendar_integration.tasks.tokens_keep_alive",
         "schedule": crontab(hour=3, minute=17),
     },
+    "refresh-room-lists": {
+        "task": "calendar_integration.availability.tasks.rooms_refresh_daily",
+        "schedule": crontab(hour=4, minute=20),
+    },
     "expire-proposals": {
         "task": "ebms.recruiting.tasks.proposals_expire",
         "schedule": crontab(minute="*/15"),
