@@ -44,3 +44,6 @@ class FunctionCheckAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+from .sync import admin as sync_admin  # noqa: E402, F401  (registers the sync models)

@@ -29,6 +29,14 @@ app.conf.beat_schedule = {
         "task": "ebms.recruiting.tasks.candidate_mails_sweep",
         "schedule": 60.0,
     },
+    "sync-outlook-events": {
+        "task": "calendar_integration.sync.tasks.sync_sweep",
+        "schedule": 60.0,
+    },
+    "detect-outlook-drift": {
+        "task": "calendar_integration.sync.tasks.drift_sweep",
+        "schedule": crontab(minute="*/30"),
+    },
     "refresh-idle-microsoft-tokens": {
         "task": "calendar_integration.tasks.tokens_keep_alive",
         "schedule": crontab(hour=3, minute=17),

@@ -91,6 +91,10 @@ class GraphClient:
             return response
         raise AssertionError("unreachable")
 
+    def close(self) -> None:
+        """Close pooled connections (a client per sync run; nothing lingers)."""
+        self.session.close()
+
     def _report(self, method, path, response, error, started) -> None:
         if self.on_call is not None:
             self.on_call(

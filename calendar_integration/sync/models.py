@@ -89,9 +89,7 @@ class CalendarEvent(models.Model):
     # Payload of a create whose outcome is unknown (becomes the snapshot when it is found).
     pending_snapshot = models.JSONField(default=dict, blank=True)
     removed = models.BooleanField(default=False)  # cancelled/deleted in Outlook by EBMS
-    status = models.CharField(
-        max_length=12, choices=SyncStatus.choices, default=SyncStatus.PENDING
-    )
+    status = models.CharField(max_length=12, choices=SyncStatus.choices, default=SyncStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     retry_reason = models.CharField(max_length=200, blank=True)
     last_error_code = models.CharField(max_length=100, blank=True)

@@ -1,0 +1,46 @@
+"""Django admin for support: sync records (read-only), their Graph calls, problem reports."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncLog
+
+
+class SyncLogInline(admin.TabularInline):
+    model = SyncLog
+    fields = ("at", "operation", "method", "status", "duration_ms", "request_id", "error_code")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-at",)
+
+
+@admin.register(CalendarEvent)
+class CalendarEventAdmin(admin.ModelAdmin):
+    list_display = ("pk", "company", "kind", "appointment", "status", "last_error_code",
+                    "wanted_version", "synced_version", "updated_at")  # fmt: skip
+    list_filter = ("status", "kind", "company")
+    inlines = [SyncLogInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "company", "reported_by", "appointment", "mailed_at")
+    list_filter = ("company",)
+    readonly_fields = ("company", "appointment", "reported_by", "message", "details",
+                       "created_at", "mailed_at")  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(CompanySyncSettings)
+class CompanySyncSettingsAdmin(admin.ModelAdmin):
+    list_display = ("company", "sensitivity")

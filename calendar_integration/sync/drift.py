@@ -1,0 +1,180 @@
+"""Drift (F7): one direction only, but with eyes. Read the event back ($select of start, end,
+isCancelled, attendees, onlineMeeting) and flag what Outlook changed that EBMS owns: the time,
+a deletion or cancellation, a room that declined, a new join URL.
+
+The two answers to "In Outlook geändert": apply the EBMS time again (PATCH), or move the
+appointment in EBMS to the Outlook time (recruiting's appointment_update: the candidate is
+notified, and the sync has nothing left to send).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ebms.recruiting.models import Appointment
+from ebms.recruiting.services import appointment_join_info_set, appointment_update
+
+from ..graph import errors
+from .calls import Recorder, client_for, paused_fields
+from .limits import MailboxBusy, mailbox_paused_until
+from .models import CalendarEvent
+from .outbox import enqueue_event, record_bump
+from .payloads import graph_when
+
+logger = logging.getLogger(__name__)
+
+MIN_INTERVAL = timedelta(minutes=1)  # per appointment, however often the page is opened
+SWEEP_INTERVAL = timedelta(hours=1)
+SWEEP_HORIZON = timedelta(days=14)
+SELECT = "start,end,isCancelled,attendees,onlineMeeting"
+
+__all__ = ["drift_check", "drift_move", "drift_reapply", "drifts_sweep", "graph_time"]
+
+
+def graph_time(value: dict) -> datetime:
+    """dateTimeTimeZone as Graph answers without Prefer outlook.timezone (UTC, 7 digits)."""
+    raw = value["dateTime"]
+    if "." in raw:
+        head, frac = raw.split(".", 1)
+        raw = f"{head}.{frac[:6]}"
+    parsed = datetime.fromisoformat(raw)
+    if value.get("timeZone", "UTC") not in ("UTC", "Etc/UTC"):
+        from zoneinfo import ZoneInfo
+
+        return parsed.replace(tzinfo=ZoneInfo(value["timeZone"]))
+    return parsed.replace(tzinfo=UTC)
+
+
+def _checkable(record: CalendarEvent) -> bool:
+    return (
+        record.kind == CalendarEvent.Kind.APPOINTMENT
+        and bool(record.graph_id)
+        and not record.removed
+        and not record.is_dirty  # a pending sync would show a false alarm
+    )
+
+
+def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) -> bool:
+    """Read the event once (at most every `interval`); True when Microsoft was asked."""
+    now = timezone.now()
+    if not _checkable(record):
+        return False
+    # Conditional UPDATE: two page views at once cost one Graph call.
+    taken = (
+        CalendarEvent.objects.filter(pk=record.pk)
+        .filter(Q(drift_checked_at__isnull=True) | Q(drift_checked_at__lt=now - interval))
+        .update(drift_checked_at=now)
+    )
+    if not taken:
+        return False
+    appointment = Appointment.objects.select_related("company").get(pk=record.appointment_id)
+    if appointment.is_cancelled or appointment.ends_at <= now:
+        return False
+    if paused_fields(record.connection) or mailbox_paused_until(record.connection_id):
+        return False
+    recorder = Recorder()
+    recorder.event_ids = [record.pk]
+    recorder.operation = "drift check"
+    client = client_for(record.connection, recorder)
+    try:
+        event = client.get_event(event_id=record.graph_id, select=SELECT)
+    except errors.NotFound:
+        _flag(record, drift=CalendarEvent.Drift.DELETED)
+        return True
+    except (errors.GraphError, MailboxBusy) as exc:
+        logger.info("drift check of record %s skipped: %s", record.pk, exc)
+        return True
+    finally:
+        client.close()
+    fields = {"drift": "", "outlook_start": None, "outlook_end": None}
+    if event.get("isCancelled"):
+        fields["drift"] = CalendarEvent.Drift.DELETED
+    else:
+        start, end = graph_time(event["start"]), graph_time(event["end"])
+        if (start, end) != (appointment.starts_at, appointment.ends_at):
+            fields.update(drift=CalendarEvent.Drift.CHANGED, outlook_start=start, outlook_end=end)
+    if appointment.room_email:
+        fields["room_declined"] = any(
+            (a.get("emailAddress") or {}).get("address", "").lower()
+            == appointment.room_email.lower()
+            and (a.get("status") or {}).get("response") == "declined"
+            for a in event.get("attendees") or []
+        )
+    url = (event.get("onlineMeeting") or {}).get("joinUrl") or ""
+    if appointment.is_online and url and record.join_url and url != record.join_url:
+        fields.update(join_url=url, join_url_changed_at=now)
+        # Only the link is known from here; the candidate gets it (recruiting mails the update).
+        appointment_join_info_set(
+            appointment=appointment, join_url=url, join_info_html="", join_info_text=url
+        )
+    _flag(record, **fields)
+    return True
+
+
+def _flag(record: CalendarEvent, **fields) -> None:
+    CalendarEvent.objects.filter(pk=record.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(record, name, value)
+
+
+def drift_reapply(*, record: CalendarEvent) -> None:
+    """ "EBMS-Zeit wieder anwenden": PATCH the time again, or recreate a deleted event."""
+    fields: dict = {"drift": "", "outlook_start": None, "outlook_end": None}
+    if record.drift == CalendarEvent.Drift.DELETED:
+        # A new event needs a new transactionId (Graph rejects reusing one for another event).
+        fields.update(
+            graph_id="",
+            ical_uid="",
+            snapshot={},
+            pending_snapshot={},
+            create_sent_at=None,
+            join_block="",
+            generation=F("generation") + 1,
+        )
+    else:
+        snapshot = {k: v for k, v in record.snapshot.items() if k not in ("start", "end")}
+        fields["snapshot"] = snapshot
+    record_bump(CalendarEvent.objects.filter(pk=record.pk), **fields)
+    enqueue_event(record.pk)
+
+
+def drift_move(*, record: CalendarEvent, by) -> Appointment:
+    """ "In EBMS verschieben": the appointment takes Outlook's time; the candidate is told."""
+    appointment = Appointment.objects.select_related("company").get(pk=record.appointment_id)
+    start, end = record.outlook_start, record.outlook_end
+    if start is None or end is None:
+        raise ValueError("no Outlook time to move to")
+    # Outlook already shows this time: record it as sent, so the sync has nothing to PATCH.
+    zone = appointment.company.time_zone
+    payload_time = {"start": graph_when(start, zone), "end": graph_when(end, zone)}
+    CalendarEvent.objects.filter(pk=record.pk).update(
+        snapshot={**record.snapshot, **payload_time},
+        drift="",
+        outlook_start=None,
+        outlook_end=None,
+    )
+    return appointment_update(appointment=appointment, by=by, starts_at=start, ends_at=end)
+
+
+def drifts_sweep(*, limit: int = 200) -> int:
+    """Periodic: check upcoming synced events not checked within the last hour."""
+    now = timezone.now()
+    due = (
+        CalendarEvent.objects.select_related("connection__company")
+        .filter(
+            kind=CalendarEvent.Kind.APPOINTMENT,
+            removed=False,
+            appointment__status=Appointment.Status.PLANNED,
+            appointment__ends_at__gt=now,
+            appointment__starts_at__lt=now + SWEEP_HORIZON,
+            synced_version=F("wanted_version"),
+        )
+        .exclude(graph_id="")
+        .filter(Q(drift_checked_at__isnull=True) | Q(drift_checked_at__lt=now - SWEEP_INTERVAL))
+        .order_by("appointment__starts_at")[:limit]
+    )
+    return sum(drift_check(record, interval=SWEEP_INTERVAL) for record in due)

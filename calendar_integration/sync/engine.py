@@ -1,0 +1,305 @@
+"""Reconcile one appointment's Outlook event with what EBMS wants (never replaying a log).
+
+No Graph call happens inside a database transaction. Each step's outcome is stored at once
+(guarded by the lease token), so a worker killed between two steps leaves a record the next
+run continues from: an ambiguous create is looked up by our extended property before any
+retry, and a retried create carries the same transactionId.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ebms.recruiting.models import Appointment
+from ebms.recruiting.services import appointment_join_info_set
+
+from ..graph import errors
+from ..graph.client import GraphClient
+from .calls import Recorder, client_for, failure_fields, paused_fields
+from .limits import mailbox_paused_until
+from .models import CalendarEvent, SyncStatus
+from .outbox import claim, connection_for, release, send_event
+from .payloads import (
+    PROPERTY_ID,
+    appointment_payload,
+    create_body,
+    join_block_extract,
+    join_text,
+    patch_for,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["LeaseLost", "event_sync", "lookup", "store"]
+
+CHANGED_MEANWHILE = "changed meanwhile"
+
+
+class LeaseLost(Exception):
+    """Another run took the record over (our lease expired): stop without writing."""
+
+
+def store(record: CalendarEvent, token: str, **fields) -> None:
+    """Persist a step's outcome now, only while we still hold the lease."""
+    if not CalendarEvent.objects.filter(pk=record.pk, lease_token=token).update(**fields):
+        raise LeaseLost(record.pk)
+    for name, value in fields.items():
+        setattr(record, name, value)
+
+
+def lookup(client: GraphClient, recorder: Recorder, record: CalendarEvent) -> dict | None:
+    """Our event in the mailbox, found by the extended property (after an unknown outcome)."""
+    recorder.operation = "lookup"
+    found = client.find_events_by_property(property_id=PROPERTY_ID, value=str(record.key))
+    alive = [event for event in found if not event.get("isCancelled")]
+    return alive[0] if alive else None
+
+
+def event_sync(record_id: int) -> str:
+    """Bring one appointment's Outlook event in line with EBMS; returns what happened."""
+    token = claim(record_id)
+    if token is None:
+        return "claimed elsewhere"
+    record = (
+        CalendarEvent.objects.select_related("connection__company", "connection__user")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None:
+        return "gone"
+    try:
+        outcome = _run(record, token)
+    except LeaseLost:
+        return "lease lost"
+    finally:
+        release(record_id, token)
+    if outcome == CHANGED_MEANWHILE:
+        send_event(record_id)  # after the release, so the next run can claim it
+    return outcome
+
+
+def _run(record: CalendarEvent, token: str) -> str:
+    now = timezone.now()
+    if record.kind != CalendarEvent.Kind.APPOINTMENT or record.appointment_id is None:
+        return "not an appointment"
+    if not record.is_dirty:
+        return "clean"
+    if record.next_attempt_at is None or record.next_attempt_at > now:
+        return "not due"
+    version = record.wanted_version
+    parked = paused_fields(record.connection)
+    if parked is not None:
+        store(record, token, **parked)
+        return parked["status"]
+    until = mailbox_paused_until(record.connection_id, now=now)
+    if until is not None:
+        store(
+            record,
+            token,
+            status=SyncStatus.RETRYING,
+            retry_reason=_("Microsoft bremst dieses Postfach bis %(time)s")
+            % {"time": timezone.localtime(until).strftime("%H:%M:%S")},
+            next_attempt_at=until,
+        )
+        return "mailbox paused"
+    appointment = Appointment.objects.select_related(
+        "company", "recruiter", "application__candidate", "application__position"
+    ).get(pk=record.appointment_id)
+    recorder = Recorder()
+    recorder.event_ids = [record.pk]
+    try:
+        _reconcile(record, token, appointment, recorder)
+    except LeaseLost:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every outcome is stored on the record
+        fields = failure_fields(record, exc)
+        store(record, token, **fields)
+        if fields["status"] == SyncStatus.RECONNECT:
+            _park_mailbox(record)
+        return fields["status"]
+    return _finish(record, token, version)
+
+
+def _finish(record: CalendarEvent, token: str, version: int) -> str:
+    now = timezone.now()
+    done = CalendarEvent.objects.filter(
+        pk=record.pk, lease_token=token, wanted_version=version
+    ).update(
+        synced_version=version,
+        status=SyncStatus.SYNCED,
+        attempts=0,
+        retry_reason="",
+        last_error_code="",
+        last_error_message="",
+        next_attempt_at=None,
+        synced_at=now,
+    )
+    # Not done: EBMS changed the appointment while we talked to Microsoft; go again.
+    return "synced" if done else CHANGED_MEANWHILE
+
+
+def _park_mailbox(record: CalendarEvent) -> None:
+    """All dirty work of this mailbox waits for the reconnect (the sweep resumes it)."""
+    CalendarEvent.objects.filter(
+        connection_id=record.connection_id, synced_version__lt=F("wanted_version")
+    ).exclude(status=SyncStatus.FAILED).update(status=SyncStatus.RECONNECT, next_attempt_at=None)
+
+
+def _reconcile(record, token, appointment, recorder) -> None:
+    if appointment.recruiter_id != record.connection.user_id and not appointment.is_cancelled:
+        _move(record, token, appointment, recorder)
+    client = client_for(record.connection, recorder)
+    try:
+        if appointment.is_cancelled:
+            _cancel(record, token, appointment, client, recorder)
+        elif not record.graph_id:
+            _create(record, token, appointment, client, recorder)
+        else:
+            _update(record, token, appointment, client, recorder)
+    finally:
+        client.close()
+
+
+def _move(record, token, appointment, recorder) -> None:
+    """Another organizer: cancel in the old mailbox, create anew in the new one."""
+    new = connection_for(appointment.recruiter)
+    if record.graph_id and not record.removed and record.connection.is_usable:
+        old_client = client_for(record.connection, recorder)
+        recorder.operation = "cancel (organizer changed)"
+        try:
+            old_client.cancel_event(
+                event_id=record.graph_id, comment=_("Der Termin hat einen neuen Organisator.")
+            )
+        except errors.NotFound:
+            pass
+        finally:
+            old_client.close()
+    fields = {
+        "graph_id": "",
+        "ical_uid": "",
+        "snapshot": {},
+        "pending_snapshot": {},
+        "create_sent_at": None,
+        "join_url": "",
+        "join_block": "",
+        "removed": False,
+        "generation": record.generation + 1,
+    }
+    if new is not None:
+        fields["connection"] = new
+    store(record, token, **fields)
+    if new is None:
+        raise errors.Permanent(
+            _("Der neue Organisator hat kein Microsoft-Konto verbunden."), code="NoConnection"
+        )
+
+
+def _adopt(record, token, event: dict, snapshot: dict) -> None:
+    store(
+        record,
+        token,
+        graph_id=event["id"],
+        ical_uid=event.get("iCalUId") or "",
+        snapshot=snapshot,
+        pending_snapshot={},
+        create_sent_at=None,
+    )
+
+
+def _create(record, token, appointment, client, recorder) -> None:
+    payload = appointment_payload(appointment)
+    if record.create_sent_at is not None:
+        found = lookup(client, recorder, record)
+        if found is not None:
+            _adopt(record, token, found, record.pending_snapshot or {})
+            _update(record, token, appointment, client, recorder, known=found)
+            return
+    store(record, token, create_sent_at=timezone.now(), pending_snapshot=payload)
+    recorder.operation = "create"
+    try:
+        event = client.create_event(event=create_body(record, payload))
+    except errors.Throttled:
+        # A throttled request was not processed (Graph throttling docs): nothing to look up.
+        store(record, token, create_sent_at=None)
+        raise
+    _adopt(record, token, event, payload)
+    _after_write(record, token, appointment, event)
+
+
+def _update(record, token, appointment, client, recorder, known: dict | None = None) -> None:
+    payload = appointment_payload(appointment)
+    changes = patch_for(record, payload)
+    if not changes:
+        if known is not None:
+            _after_write(record, token, appointment, known)
+        return
+    recorder.operation = "update"
+    try:
+        event = client.update_event(event_id=record.graph_id, changes=changes)
+    except errors.NotFound:
+        # Deleted in Outlook: never silently recreate (that re-invites everybody).
+        store(record, token, drift=CalendarEvent.Drift.DELETED, drift_checked_at=timezone.now())
+        raise
+    snapshot = {**record.snapshot, **{name: payload[name] for name in payload if name in changes}}
+    fields = {"snapshot": snapshot}
+    if "start" in changes or "end" in changes:
+        fields.update(drift="", outlook_start=None, outlook_end=None)
+    if "attendees" in changes or "start" in changes:
+        fields["room_declined"] = _room_declined(event, appointment)
+    store(record, token, **fields)
+    _after_write(record, token, appointment, event)
+
+
+def _room_declined(event: dict, appointment: Appointment) -> bool:
+    room = (appointment.room_email or "").lower()
+    for attendee in event.get("attendees") or []:
+        address = (attendee.get("emailAddress") or {}).get("address", "").lower()
+        if room and address == room:
+            return (attendee.get("status") or {}).get("response") == "declined"
+    return False
+
+
+def _after_write(record, token, appointment: Appointment, event: dict) -> None:
+    """Teams: hand Microsoft's join information to recruiting (releases the e-mail)."""
+    fields = {}
+    if appointment.room_email and "attendees" in event:
+        fields["room_declined"] = _room_declined(event, appointment)
+    if not appointment.is_online:
+        if fields:
+            store(record, token, **fields)
+        return
+    url = (event.get("onlineMeeting") or {}).get("joinUrl") or ""
+    if not url:
+        store(record, token, teams_missing=True, **fields)
+        return
+    block = join_block_extract((event.get("body") or {}).get("content", "")) or record.join_block
+    if record.join_url and record.join_url != url:
+        fields["join_url_changed_at"] = timezone.now()
+    store(record, token, join_url=url, join_block=block, teams_missing=False, **fields)
+    if appointment.join_url != url:
+        appointment_join_info_set(
+            appointment=appointment,
+            join_url=url,
+            join_info_html=block,
+            join_info_text=join_text(block, url),
+        )
+
+
+def _cancel(record, token, appointment, client, recorder) -> None:
+    if record.removed:
+        return
+    if not record.graph_id and record.create_sent_at is not None:
+        found = lookup(client, recorder, record)
+        if found is not None:
+            _adopt(record, token, found, record.pending_snapshot or {})
+    if record.graph_id:
+        recorder.operation = "cancel"
+        # 404: already gone in Outlook, the wanted state holds.
+        with contextlib.suppress(errors.NotFound):
+            client.cancel_event(event_id=record.graph_id, comment=appointment.cancel_reason)
+    store(record, token, removed=True, create_sent_at=None, drift="")

@@ -1,0 +1,183 @@
+"""Proposal holds: tentative events for offered slots, written and removed with JSON batches
+(<= 20 requests each, https://learn.microsoft.com/graph/json-batching).
+
+Each sub-response is judged on its own (a batch answers 200 even when items failed); a
+throttled item pauses the mailbox like a direct 429.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.db.models import F
+from django.utils import timezone
+
+from ebms.recruiting.models import Proposal
+
+from ..graph import errors
+from .calls import Recorder, client_for, failure_fields, paused_fields
+from .engine import LeaseLost, lookup, store
+from .limits import mailbox_paused_until
+from .models import CalendarEvent, SyncLog, SyncStatus
+from .outbox import claim, release
+from .payloads import create_body, hold_payload
+
+BATCH_MAX = 20
+IMMUTABLE = 'IdType="ImmutableId"'
+
+__all__ = ["BATCH_MAX", "holds_sync"]
+
+
+def holds_sync(proposal_id: int) -> str:
+    """Create wanted holds and delete unwanted ones of one proposal, batched."""
+    ids = list(
+        CalendarEvent.objects.filter(
+            proposal_id=proposal_id,
+            kind=CalendarEvent.Kind.HOLD,
+            synced_version__lt=F("wanted_version"),
+            next_attempt_at__lte=timezone.now(),
+        ).values_list("pk", flat=True)
+    )
+    claimed = {pk: token for pk in ids if (token := claim(pk))}
+    if not claimed:
+        return "nothing to do"
+    try:
+        records = list(
+            CalendarEvent.objects.select_related("connection__company", "slot").filter(
+                pk__in=claimed
+            )
+        )
+        proposal = Proposal.objects.select_related("company", "application__candidate").get(
+            pk=proposal_id
+        )
+        for connection_id in {r.connection_id for r in records}:
+            _sync_mailbox(
+                [r for r in records if r.connection_id == connection_id], claimed, proposal
+            )
+    finally:
+        for pk, token in claimed.items():
+            release(pk, token)
+    return "done"
+
+
+def _sync_mailbox(records, claimed, proposal) -> None:
+    connection = records[0].connection
+    parked = paused_fields(connection)
+    until = mailbox_paused_until(connection.pk)
+    if parked is None and until is not None:
+        parked = {"status": SyncStatus.RETRYING, "next_attempt_at": until}
+    if parked is not None:
+        for record in records:
+            _safe_store(record, claimed, **parked)
+        return
+    recorder = Recorder()
+    client = client_for(connection, recorder)
+    items, versions = [], {r.pk: r.wanted_version for r in records}
+    for record in records:
+        try:
+            item = _item_for(record, claimed[record.pk], proposal, client, recorder)
+        except errors.GraphError as exc:
+            _safe_store(record, claimed, **failure_fields(record, exc))
+            continue
+        if item is None:
+            _finish(record, claimed, versions[record.pk])
+        else:
+            items.append((record, item))
+    client.close()
+    for start in range(0, len(items), BATCH_MAX):
+        _send_batch(items[start : start + BATCH_MAX], connection, claimed, versions)
+
+
+def _item_for(record, token, proposal, client, recorder) -> dict | None:
+    """The batch request this hold needs, or None when it is already as wanted."""
+    if record.create_sent_at is not None and not record.graph_id:
+        recorder.event_ids = [record.pk]
+        found = lookup(client, recorder, record)
+        if found is not None:
+            store(record, token, graph_id=found["id"], snapshot=record.pending_snapshot,
+                  create_sent_at=None)  # fmt: skip
+        elif not record.wanted:
+            store(record, token, create_sent_at=None, removed=True)
+    if record.wanted and not record.graph_id and record.slot is not None:
+        payload = hold_payload(proposal, record.slot)
+        store(record, token, create_sent_at=timezone.now(), pending_snapshot=payload)
+        return {
+            "id": str(record.pk),
+            "method": "POST",
+            "url": "/me/events",
+            "headers": {"Content-Type": "application/json", "Prefer": IMMUTABLE},
+            "body": create_body(record, payload),
+        }
+    if not record.wanted and record.graph_id and not record.removed:
+        return {
+            "id": str(record.pk),
+            "method": "DELETE",
+            "url": f"/me/events/{record.graph_id}",
+            "headers": {"Prefer": IMMUTABLE},
+        }
+    return None
+
+
+def _send_batch(items, connection, claimed, versions) -> None:
+    started = timezone.now()
+    # Graph runs up to 4 items of a batch in parallel: the batch holds as many slots.
+    client = client_for(connection, Recorder(), slots=len(items))
+    try:
+        answers = client.batch(requests_=[item for _record, item in items])
+    except Exception as exc:  # noqa: BLE001 - the whole batch failed: each record retries
+        for record, _item in items:
+            _safe_store(record, claimed, **failure_fields(record, exc))
+        return
+    finally:
+        client.close()
+    duration = int((timezone.now() - started).total_seconds() * 1000)
+    for record, item in items:
+        answer = answers.get(item["id"], {"status": 0})
+        problem = errors.from_batch_item(answer)
+        SyncLog.objects.create(
+            event=record,
+            operation=f"batch: {'create hold' if item['method'] == 'POST' else 'delete hold'}",
+            method=item["method"],
+            path=item["url"][:300],
+            status=int(answer.get("status") or 0),
+            duration_ms=duration,
+            request_id=str((answer.get("headers") or {}).get("request-id", ""))[:64],
+            error_code=problem.code[:100] if problem else "",
+        )
+        if item["method"] == "DELETE" and (problem is None or isinstance(problem, errors.NotFound)):
+            _safe_store(record, claimed, removed=True)
+        elif item["method"] == "POST" and problem is None:
+            body = answer.get("body") or {}
+            _safe_store(
+                record,
+                claimed,
+                graph_id=body.get("id", ""),
+                ical_uid=body.get("iCalUId") or "",
+                snapshot=record.pending_snapshot,
+                pending_snapshot={},
+                create_sent_at=None,
+            )
+        else:
+            _safe_store(record, claimed, **failure_fields(record, problem))
+            continue
+        _finish(record, claimed, versions[record.pk])
+
+
+def _safe_store(record, claimed, **fields) -> None:
+    with contextlib.suppress(LeaseLost):
+        store(record, claimed[record.pk], **fields)
+
+
+def _finish(record, claimed, version: int) -> None:
+    CalendarEvent.objects.filter(
+        pk=record.pk, lease_token=claimed[record.pk], wanted_version=version
+    ).update(
+        synced_version=version,
+        status=SyncStatus.SYNCED,
+        attempts=0,
+        retry_reason="",
+        last_error_code="",
+        last_error_message="",
+        next_attempt_at=None,
+        synced_at=timezone.now(),
+    )
