@@ -8,7 +8,6 @@ A view that sets its own Content-Security-Policy (the sandboxed e-mail preview) 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -82,18 +81,6 @@ SIMULATOR_POLICY = "; ".join(
 )
 
 
-# Pages that still carry an inline <script> of another area. They get the strict policy as
-# Report-Only (violations show in the browser console, nothing breaks) and an enforced policy that differs only
-# by allowing inline scripts. Remove an entry once its script moved to a static file:
-# - /termine/<id>/: calendar_integration/templates/calendar_integration/sync/panel.html:5
-#   (the Outlook sync panel's refresh script, included in the appointment page).
-INLINE_SCRIPT_PATHS = [re.compile(r"^/termine/\d+/$")]
-
-
-def _allow_inline_scripts(policy: str) -> str:
-    return policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'", 1)
-
-
 class SecurityHeadersMiddleware:
     """Adds CSP, Permissions-Policy and Cross-Origin-Opener-Policy unless a view set them."""
 
@@ -104,9 +91,6 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         simulator = settings.M365_SIMULATOR and request.path.startswith(SIMULATOR_PREFIX)
         policy = SIMULATOR_POLICY if simulator else product_policy()
-        if not simulator and any(p.match(request.path) for p in INLINE_SCRIPT_PATHS):
-            response.headers.setdefault("Content-Security-Policy-Report-Only", policy)
-            policy = _allow_inline_scripts(policy)
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

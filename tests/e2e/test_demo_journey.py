@@ -299,6 +299,7 @@ def _recruiter_plans_on_site_with_a_room_and_online(lena, j: Journey) -> tuple[t
     _see(lena, "Der Termin wurde geplant.")
     _see(lena, "Einladung: gesendet")
     expect(lena.locator("[data-sync-status]")).to_have_text("synchronisiert")
+    _see(lena, "https://teams.microsoft.com/l/meetup-join/")
     j.shot(lena, "online-appointment-planned")
     return on_site, online
 
@@ -344,3 +345,15 @@ def _calendars_in_the_simulator_show_both_events(lena, j: Journey, on_site, onli
     expect(booking).to_contain_text(f"{begin}–{finish}")
     expect(booking).to_contain_text("Antwort: accepted")
     j.shot(lena, "m365-room-calendar")
+
+
+def test_zz_debug_connections(m365, new_page, settings):
+    test_trial_connection_and_planning_in_the_browser(m365, new_page, settings)
+    import threading, time
+    time.sleep(1)
+    from django.db import connections
+    with connections["default"].cursor() as c:
+        c.execute("select pid, datname, state, left(query, 120), backend_start from pg_stat_activity where datname like 'test_%'")
+        for row in c.fetchall(): print("PGACT", row)
+        c.execute("select pg_backend_pid()"); print("MYPID", c.fetchone())
+    print("THREADS", [t.name for t in threading.enumerate()])

@@ -83,14 +83,11 @@ def test_a_view_with_its_own_policy_keeps_it(world, settings):
     assert response["Content-Security-Policy"].startswith("sandbox;")
 
 
-def test_the_appointment_page_reports_the_sync_panels_inline_script(world):
-    """Temporary: calendar_integration/.../sync/panel.html has an inline <script>; the page
-    enforces the strict policy but for inline scripts and reports the strict one."""
+def test_the_appointment_page_with_its_sync_panel_enforces_the_strict_policy(world):
     url = reverse("recruiting:appointment_detail", args=[world["appointment"].pk])
     response = client_for(world["alice"]).get(url)
-    assert _policy(response, "Content-Security-Policy-Report-Only")["script-src"] == "'self'"
     enforced = _policy(response)
-    assert enforced["script-src"] == "'self' 'unsafe-inline'"
+    assert enforced["script-src"] == "'self'"
     assert enforced["frame-ancestors"] == "'none'" and enforced["default-src"] == "'self'"
 
 
@@ -116,10 +113,6 @@ INLINE_SCRIPT = re.compile(
 )
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
-KNOWN_INLINE = {
-    # bug (issue 5 area): inline fetch script of the Outlook sync panel.
-    "calendar_integration/templates/calendar_integration/sync/panel.html",
-}
 
 
 def _product_templates() -> list[str]:
@@ -131,19 +124,7 @@ def _product_templates() -> list[str]:
     return found
 
 
-def _params():
-    for name in _product_templates():
-        marks = ()
-        if name in KNOWN_INLINE:
-            marks = pytest.mark.xfail(
-                strict=True,
-                reason="bug: inline <script> (sync/panel.html:5) breaks script-src 'self'; "
-                "move it to static/js and load it with <script src defer>",
-            )
-        yield pytest.param(name, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("name", list(_params()))
+@pytest.mark.parametrize("name", _product_templates())
 def test_product_templates_have_no_inline_script_or_event_handler(name):
     text = (ROOT / name).read_text()
     assert not INLINE_SCRIPT.search(text), "inline <script>"

@@ -56,10 +56,11 @@ def test_the_mail_task_is_enqueued_only_on_commit(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         f.appointment(application=w.application, by=w.alice)
-    assert len(callbacks) == 1
+    assert callbacks  # other apps' listeners may add their own on-commit work
     assert mailoutbox == []  # nothing is sent before the transaction commits
     assert CandidateEmail.objects.get().status == "pending"
-    callbacks[0]()
+    for callback in callbacks:
+        callback()
     assert len(mailoutbox) == 1
 
 
