@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ebms.accounts.models import Company
 
@@ -51,7 +52,7 @@ class Candidate(models.Model):
 
     class Meta:
         verbose_name = _("Bewerber")
-        verbose_name_plural = _("Bewerber")
+        verbose_name_plural = pgettext_lazy("Mehrzahl", "Bewerber")
         ordering = ["last_name", "first_name"]
 
     def __str__(self) -> str:
