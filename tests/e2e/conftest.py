@@ -1,16 +1,20 @@
 """Browser fixtures: Playwright driving Debian's chromium (/usr/bin/chromium) against the live server.
 
-`browser`   a headless chromium, started per test: Playwright's sync API keeps an asyncio loop
-            running in this thread while it is open, so it must not outlive the test (Django's
-            async-unsafe check is relaxed only for that time).
-`new_page`  a factory: new_page() opens a page in a fresh context (its own cookies), so each
-            person of a journey has a browser of their own.
+`new_page`  a factory: new_page() opens a page in a fresh browser context (its own cookies), so
+            each person of a journey has a browser of their own. Chromium starts at the first
+            call and stops after the test.
 `page`      one such page, for a test with a single person.
+`browser`   the chromium Browser itself (started at once), for tests that need more control.
 
-When a test fails, every open page is saved to var/e2e-failures/<test>-<n>.png (for CI logs).
+Do the test's database work before the first page: while Playwright's sync API runs, this
+thread has a running asyncio loop, so Django refuses ORM calls here (SynchronousOnlyOperation);
+switching that check off would hide connections in a per-context store that nobody closes.
+So request `page` and `browser` after fixtures that touch the database. The live server's
+threads are not affected.
 
 The tests skip with a reason only when chromium or the playwright package is missing;
-.ci/run installs both, so CI always runs them.
+.ci/run installs both, so CI always runs them. When a test fails, every open page is saved to
+var/e2e-failures/<test>-<n>.png.
 """
 
 from __future__ import annotations
@@ -38,34 +42,60 @@ VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 15_000
 
 
-def _missing() -> str:
+def _skip_if_missing() -> None:
     if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the playwright package is missing (.venv/bin/pip install playwright)"
-    return ""
+        pytest.skip("the playwright package is missing (.venv/bin/pip install playwright)")
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+class Chromium:
+    """One Playwright session with chromium, started on first use."""
 
-    # The ORM refuses to run next to a running event loop, although nothing here is concurrent.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            env={**os.environ, **CHROMIUM_ENV},
-            headless=True,
+    def __init__(self) -> None:
+        self._playwright = None
+        self._browser = None
+        self.contexts: list = []
+
+    @property
+    def browser(self):
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=CHROMIUM_ARGS,
+                env={**os.environ, **CHROMIUM_ENV},
+                headless=True,
+            )
+        return self._browser
+
+    def new_page(self, *, locale: str = "de-DE"):
+        context = self.browser.new_context(
+            viewport=VIEWPORT, locale=locale, timezone_id="Europe/Berlin"
         )
-        yield chromium
-        chromium.close()
+        context.set_default_timeout(TIMEOUT_MS)
+        self.contexts.append(context)
+        return context.new_page()
+
+    def save_pages(self, name: str) -> None:
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        pages = [page for context in self.contexts for page in context.pages]
+        for number, page in enumerate(pages, start=1):
+            try:
+                page.screenshot(path=str(FAILURES / f"{name}-{number}.png"), full_page=True)
+            except Exception:  # a closed page must not hide the test's own failure
+                continue
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        if self._browser is not None:
+            self._browser.close()
+            self._playwright.stop()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -75,35 +105,28 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-def _save_failure(name: str, contexts: list) -> None:
-    FAILURES.mkdir(parents=True, exist_ok=True)
-    pages = [page for context in contexts for page in context.pages]
-    for number, page in enumerate(pages, start=1):
-        try:
-            page.screenshot(path=str(FAILURES / f"{name}-{number}.png"), full_page=True)
-        except Exception:  # a closed page must not hide the test's own failure
-            continue
+@pytest.fixture
+def _chromium(request):
+    _skip_if_missing()
+    chromium = Chromium()
+    yield chromium
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        chromium.save_pages(request.node.name)
+    chromium.close()
 
 
 @pytest.fixture
-def new_page(browser, request):
-    """Factory for pages in separate browser contexts (closed after the test)."""
-    contexts = []
-
-    def make(*, locale: str = "de-DE"):
-        context = browser.new_context(viewport=VIEWPORT, locale=locale, timezone_id="Europe/Berlin")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        _save_failure(request.node.name, contexts)
-    for context in contexts:
-        context.close()
+def new_page(_chromium):
+    """new_page(locale="de-DE") -> a Playwright Page in a context of its own."""
+    return _chromium.new_page
 
 
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def browser(_chromium):
+    return _chromium.browser

@@ -60,6 +60,7 @@ class Journey:
     recruiter: User
     application: Application
     mailbox: Mailbox
+    room: Mailbox
 
 
 def _seed() -> dict:
@@ -97,6 +98,7 @@ def _seed() -> dict:
         "recruiter": recruiter,
         "application": application,
         "mailbox": Mailbox.objects.get(email=recruiter.email),
+        "room": Mailbox.objects.get(email=f"raum.rhein@{DOMAIN}"),
     }
 
 
@@ -164,6 +166,7 @@ def test_trial_connection_and_planning_in_the_browser(m365, new_page, settings):
     # (pytest-django would switch both off).
     settings.DEBUG = True
     settings.EMAIL_BACKEND = "ebms.mail.backends.DatabaseEmailBackend"
+    # All database work first: no ORM calls once the browser runs (see conftest.py).
     journey = Journey(base=m365.base_url.removesuffix("/m365"), shot=Camera(), **_seed())
 
     _community_manager_starts_the_trial(new_page(), journey)
@@ -268,7 +271,7 @@ def _recruiter_plans_on_site_with_a_room_and_online(lena, j: Journey) -> tuple[t
     # The room list comes from Microsoft's Places API; the recruiter fetches it once.
     picker.get_by_role("button", name="Raumliste aktualisieren").click()
     expect(picker.locator("[data-rooms-refreshed]")).not_to_have_text("noch nie")
-    room = f"raum.rhein@{DOMAIN}"
+    room = j.room.email
     expect(picker.locator(f"[data-room-select] option[value='{room}']")).to_have_count(1)
     picker.locator("[data-room-select]").select_option(room)
     expect(lena.locator("#id_room_email")).to_have_value(room)
@@ -340,20 +343,7 @@ def _calendars_in_the_simulator_show_both_events(lena, j: Journey, on_site, onli
     j.shot(lena, "m365-recruiter-calendar")
 
     # The room accepted and holds the booking (as Exchange does, under the organizer's name).
-    room = Mailbox.objects.get(email=f"raum.rhein@{DOMAIN}")
-    booking = event(room, day_iso, "Organisator: Lena Schmidt")
+    booking = event(j.room, day_iso, "Organisator: Lena Schmidt")
     expect(booking).to_contain_text(f"{begin}–{finish}")
     expect(booking).to_contain_text("Antwort: accepted")
     j.shot(lena, "m365-room-calendar")
-
-
-def test_zz_debug_connections(m365, new_page, settings):
-    test_trial_connection_and_planning_in_the_browser(m365, new_page, settings)
-    import threading, time
-    time.sleep(1)
-    from django.db import connections
-    with connections["default"].cursor() as c:
-        c.execute("select pid, datname, state, left(query, 120), backend_start from pg_stat_activity where datname like 'test_%'")
-        for row in c.fetchall(): print("PGACT", row)
-        c.execute("select pg_backend_pid()"); print("MYPID", c.fetchone())
-    print("THREADS", [t.name for t in threading.enumerate()])
