@@ -13,6 +13,9 @@
     if (placeholder && kind === "online" && message.value.indexOf(placeholder) === -1) {
       // Online invitations need the placeholder for the join information.
       message.value = (message.value.replace(/\s+$/, "") + "\n\n" + placeholder).replace(/^\s+/, "");
+    } else if (placeholder && kind !== "online" && message.value.indexOf(placeholder) !== -1) {
+      // Other kinds have no join information: the placeholder would only confuse.
+      message.value = message.value.split(placeholder).join("").replace(/\n{3,}/g, "\n\n").trim();
     }
   }
   document.addEventListener("DOMContentLoaded", function () {
