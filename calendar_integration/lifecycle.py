@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ebms.accounts.services import feature_active
 
 from .consent import Problem
-from .models import USABLE_STATES, AuthFlow, ConnectionState, MicrosoftConnection
+from .models import PLANNER_ROLES, USABLE_STATES, AuthFlow, ConnectionState, MicrosoftConnection
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,21 @@ def connection_disconnect(*, connection: MicrosoftConnection) -> None:
     )
 
 
+def connection_end_for_former_planner(*, user) -> bool:
+    """Delete the tokens of a user who was deactivated or downgraded to observer.
+
+    The tenant admin's temporary recruiter account is deactivated or downgraded after the
+    first setup: his delegated refresh token must not live on. True when one was deleted.
+    """
+    if user.can_plan:
+        return False
+    connection = MicrosoftConnection.objects.filter(user=user, state__in=USABLE_STATES).first()
+    if connection is None:
+        return False
+    connection_disconnect(connection=connection)
+    return True
+
+
 @dataclass(frozen=True)
 class KeepAliveResult:
     refreshed: int
@@ -106,9 +121,9 @@ def connections_keep_alive(*, now=None) -> KeepAliveResult:
     from .identity import token_for
 
     now = now or timezone.now()
-    due = MicrosoftConnection.objects.filter(state__in=USABLE_STATES).filter(
-        Q(last_refresh_at__isnull=True) | Q(last_refresh_at__lt=now - KEEP_ALIVE_AFTER)
-    )
+    due = MicrosoftConnection.objects.filter(
+        state__in=USABLE_STATES, user__is_active=True, user__role__in=PLANNER_ROLES
+    ).filter(Q(last_refresh_at__isnull=True) | Q(last_refresh_at__lt=now - KEEP_ALIVE_AFTER))
     refreshed = failed = 0
     for connection in due.select_related("user"):
         if not feature_active(company=connection.company):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ebms.accounts.models import Company
+from ebms.accounts.models import Company, Role
 
 
 class ConnectionState(models.TextChoices):
@@ -21,6 +21,8 @@ class ConnectionState(models.TextChoices):
 
 
 USABLE_STATES = (ConnectionState.ACTIVE, ConnectionState.NO_ROOMS)
+# Only these roles use their connection (observers and deactivated users keep no tokens).
+PLANNER_ROLES = (Role.RECRUITER, Role.COMPANY_ADMIN)
 
 
 class MicrosoftConnection(models.Model):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from ebms.accounts.models import Company
 
 from . import crypto, identity
+from .availability.rooms import rooms_refresh_first
 from .consent import CONSENT_KINDS, Kind, Problem
 from .function_check import function_check_run
 from .http import MicrosoftSession
@@ -120,6 +121,8 @@ def connect_finish(*, user, params: dict[str, str]) -> Finished:
     else:
         _record(redeemed.flow, "connected")
     finished.check = function_check_run(connection=connection)
+    if connection.has_rooms:
+        rooms_refresh_first(connection=connection)
     return finished
 
 
@@ -170,7 +173,12 @@ def function_check_rerun(*, connection: MicrosoftConnection) -> FunctionCheck:
 
 
 def admin_consent_url(*, company: Company, tenant_hint: str = "") -> str:
-    """The tenant-specific admin-consent link (never `common`), reachable by the browser."""
+    """The tenant-specific admin-consent link (never `common`), reachable by the browser.
+
+    Before the first connection the tenant is unknown: `organizations` is the form
+    Microsoft documents for that case (the admin's sign-in picks his tenant). An e-mail
+    domain would be a guess that breaks when EBMS and Microsoft domains differ.
+    """
     tenant = company.microsoft_tenant_id or tenant_hint or "organizations"
     state = signing.dumps({"c": company.pk}, salt=ADMIN_CONSENT_SALT)
     scopes = [identity.GRAPH_PREFIX + s for s in identity.scopes_for(with_rooms=True)]

@@ -12,6 +12,7 @@ PRODUCTION_VARIABLES = {
     "ALLOWED_HOSTS": "host names the site answers to",
     "DATABASE_URL": "PostgreSQL connection",
     "REDIS_URL": "Celery broker and cache",
+    "EMAIL_URL": "SMTP server for candidate e-mails (smtp+tls://user:password@host:587)",
     "TOKEN_ENCRYPTION_KEYS": "Fernet keys that encrypt Microsoft tokens at rest",
     "M365_CLIENT_ID": "application (client) id of the EBMS enterprise app",
     "M365_CLIENT_SECRET": "client secret of the EBMS enterprise app",

@@ -4,12 +4,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from ebms.health import healthz
 from ebms.recruiting import views as recruiting_views
 
 urlpatterns = [
     path("", recruiting_views.dashboard, name="dashboard"),
-    path("healthz", healthz, name="healthz"),
     path("konto/", include("ebms.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

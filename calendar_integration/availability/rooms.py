@@ -22,7 +22,7 @@ from ebms.accounts.services import feature_active
 from ..graph import errors
 from ..graph.client import GraphClient
 from ..http import MicrosoftSession
-from ..models import USABLE_STATES, MicrosoftConnection
+from ..models import PLANNER_ROLES, USABLE_STATES, MicrosoftConnection
 from .models import Room, RoomDirectory
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "RefreshResult",
     "room_connection_for",
     "rooms_refresh",
+    "rooms_refresh_first",
     "rooms_refresh_all",
     "rooms_refresh_request",
 ]
@@ -119,9 +120,19 @@ def rooms_refresh(*, connection: MicrosoftConnection, now: datetime | None = Non
 def room_connection_for(*, company: Company) -> MicrosoftConnection | None:
     """A usable connection of the company with room permission (most recently used first)."""
     candidates = MicrosoftConnection.objects.filter(
-        company=company, state__in=USABLE_STATES
+        company=company,
+        state__in=USABLE_STATES,
+        user__is_active=True,
+        user__role__in=PLANNER_ROLES,
     ).order_by("-last_used_at", "-pk")
     return next((c for c in candidates if c.has_rooms), None)
+
+
+def rooms_refresh_first(*, connection: MicrosoftConnection) -> RefreshResult | None:
+    """After a connection with rooms: load the company's room list if it never was."""
+    if RoomDirectory.objects.filter(company=connection.company, refreshed_at__isnull=False):
+        return None
+    return rooms_refresh(connection=connection)
 
 
 def rooms_refresh_request(*, user, now: datetime | None = None) -> RefreshResult:

@@ -144,6 +144,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         "ALLOWED_HOSTS": "ebms.example.com",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "EMAIL_URL": "smtp+tls://ebms:secret@mail.example.com:587",
         "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "M365_CLIENT_ID": "c0ec60b5-60a8-4768-8053-870f11315492",
         "M365_CLIENT_SECRET": secrets.token_urlsafe(24),

@@ -31,7 +31,6 @@ class Entry:
 
 CATALOGUE: dict[str, Entry] = {
     "dashboard": Entry(MEMBER),
-    "healthz": Entry(PUBLIC),
     "set_language": Entry(PUBLIC),
     "accounts:login": Entry(PUBLIC),
     "accounts:logout": Entry(PUBLIC),

@@ -19,12 +19,13 @@ from ebms.recruiting.tests import factories
 
 # issue 4's fixtures and helpers, reused as they are.
 muster, beispiel = _issue4.muster, _issue4.beispiel
-alice, carol, dave, olga, mallory = (
+alice, carol, dave, olga, mallory, tom = (
     _issue4.alice,
     _issue4.carol,
     _issue4.dave,
     _issue4.olga,
     _issue4.mallory,
+    _issue4.tom,
 )
 client_for, connect = _issue4.client_for, _issue4.connect
 

@@ -13,7 +13,7 @@ from calendar_integration.availability.rooms import rooms_refresh
 from calendar_integration.availability.tasks import rooms_refresh_daily
 from m365sim.graph import log
 
-from .conftest import at, client_for, mailbox, sim_event
+from .conftest import at, client_for, connect, mailbox, sim_event
 
 URL = reverse("calendar_integration:availability_picker")
 REFRESH = reverse("calendar_integration:availability_rooms_refresh")
@@ -141,3 +141,11 @@ def test_the_refresh_never_redirects_off_site(m365, planner):
     response = client_for(planner).post(REFRESH, {"next": "https://evil.example/"})
 
     assert response["Location"] == reverse("calendar_integration:availability_rooms")
+
+
+def test_a_first_connection_with_rooms_loads_the_room_list(m365, muster, tom):
+    assert not Room.objects.filter(company=muster).exists()
+    connect(m365, tom, email=m365.admin.email, rooms=True, org_consent=True)
+    assert Room.objects.filter(company=muster, is_listed=True).count() == len(
+        [r for r in m365.rooms if r.visible_in_places(m365.now())]
+    )

@@ -41,6 +41,7 @@ def test_production_mode_starts_with_every_variable_set():
         DEBUG="False",
         DATABASE_URL="postgres://u@127.0.0.1:5432/x",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        EMAIL_URL="smtp+tls://ebms:secret@mail.example.com:587",
         TOKEN_ENCRYPTION_KEYS="ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q=",
     )
     result = _django_setup(env)
