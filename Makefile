@@ -26,12 +26,13 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# EBMS_DEMO_BEAT=1: the periodic jobs run in a thread of the demo server (no celery beat).
 serve:
-	$(PY) manage.py runserver 127.0.0.1:8000
+	EBMS_DEMO_BEAT=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 demo: seed
 	@echo "EBMS demo: http://127.0.0.1:8000  (logins: python manage.py seed_demo --json)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	EBMS_DEMO_BEAT=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null

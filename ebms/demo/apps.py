@@ -7,3 +7,8 @@ class DemoConfig(AppConfig):
     name = "ebms.demo"
     label = "demo"
     verbose_name = "Demo"
+
+    def ready(self) -> None:
+        from .beat import start
+
+        start()
