@@ -195,5 +195,7 @@ def rows_build(
         exclude_id=exclude.pk if exclude is not None else None,
     )  # fmt: skip
     for row in rows:
-        row.blocks.sort()
+        # A synced EBMS appointment is in Outlook too: show it once, as EBMS's own block.
+        ebms = {(b[0], b[1]) for b in row.blocks if b[3] != "outlook"}
+        row.blocks = sorted(b for b in row.blocks if b[3] != "outlook" or (b[0], b[1]) not in ebms)
     return rows, extra, answer

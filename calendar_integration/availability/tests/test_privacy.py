@@ -43,3 +43,27 @@ def test_no_subject_or_location_reaches_the_json_or_the_form(m365, planner, must
         for secret in SECRETS:
             assert secret not in body
     assert picker["Cache-Control"] == "private, no-store"
+
+
+def test_a_synced_ebms_appointment_is_shown_once_not_again_as_its_outlook_copy(
+    m365, planner, muster
+):
+    from ebms.recruiting.tests import factories
+
+    start = at("2027-03-23", "10:00")
+    factories.appointment(
+        application=application(muster),
+        by=planner,
+        starts_at=start,
+        ends_at=at("2027-03-23", "11:00"),
+    )
+    assert sim_busy_at(m365.recruiter.email, start)  # the sync put it into Outlook
+    rows = client_for(planner).get(URL, {"start": "2027-03-23", "days": 1}).json()["rows"]
+    own = [b for b in rows[0]["blocks"] if b["start"].startswith("2027-03-23T09:00")]
+    assert [b["source"] for b in own] == ["ebms"]
+
+
+def sim_busy_at(email: str, start) -> bool:
+    from m365sim.models import Event
+
+    return Event.objects.filter(mailbox=mailbox(email), start=start).exists()
