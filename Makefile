@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install migrate seed serve worker beat lint format messages clean
+.PHONY: demo test install migrate seed serve worker beat lint format messages clean bench chaos
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ worker: install
 beat: install
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL is not set"; exit 1)
 	$(VENV)/bin/celery -A ebms beat --loglevel=INFO
+
+# Benchmarks (PostgreSQL + Redis db 14 + Debian's wrk): figures into docs/benchmarks.md.
+bench: install
+	@command -v wrk >/dev/null || (echo "bench needs wrk: apt-get install -y wrk"; exit 1)
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) benchmarks/run_all.py
 
 lint: install
 	$(VENV)/bin/ruff check .
