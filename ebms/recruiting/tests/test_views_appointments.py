@@ -307,3 +307,24 @@ def test_the_email_preview_keeps_the_mail_html_inside_a_sandboxed_frame(client, 
     assert html.count("<body") == 1, "the mail's markup must not leak into the page"
     assert '<iframe class="mail-preview" sandbox' in html
     assert "&lt;body" in html
+
+
+def test_the_list_pages_through_every_appointment_keeping_the_filter(
+    client, alice, application, settings
+):
+    from ebms.recruiting.views import appointments as views
+
+    views.APPOINTMENTS_PER_PAGE, old = 3, views.APPOINTMENTS_PER_PAGE
+    try:
+        for n in range(7):
+            f.appointment(application=application, by=alice, starts_at=f.future(days=1 + n))
+        client.force_login(alice)
+        url = reverse("recruiting:appointment_list")
+        first = client.get(url, {"filter": "meine"})
+        last = client.get(url, {"filter": "meine", "seite": 3})
+    finally:
+        views.APPOINTMENTS_PER_PAGE = old
+    assert len(first.context["appointments"]) == 3
+    assert "Seite 1 von 3" in first.content.decode()
+    assert "filter=meine&amp;seite=2" in first.content.decode()
+    assert len(last.context["appointments"]) == 1

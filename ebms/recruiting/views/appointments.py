@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,17 +16,22 @@ from ..forms.appointments import APPOINTMENT_FIELD_MAP
 from ._common import company_page, planner_page
 
 
+APPOINTMENTS_PER_PAGE = 50
+
+
 @company_page
 def appointment_list(request):
     past = request.GET.get("zeitraum") == "vergangen"
     mine = request.GET.get("filter") == "meine"
     appointments = selectors.appointment_list(
         company=request.user.company, user=request.user, past=past, mine=mine
-    )[:200]
+    )
+    page = Paginator(appointments, APPOINTMENTS_PER_PAGE).get_page(request.GET.get("seite"))
+    filters = urlencode({k: v for k, v in request.GET.items() if k != "seite"})
     return render(
         request,
         "recruiting/appointment_list.html",
-        {"appointments": appointments, "past": past, "mine": mine},
+        {"appointments": page, "page": page, "filters": filters, "past": past, "mine": mine},
     )
 
 
