@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,6 @@ from .. import selectors, services
 from ..forms import AppointmentForm, CancelForm, add_service_errors
 from ..forms.appointments import APPOINTMENT_FIELD_MAP
 from ._common import company_page, planner_page
-
 
 APPOINTMENTS_PER_PAGE = 50
 
