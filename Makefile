@@ -53,6 +53,12 @@ bench: install
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) benchmarks/run_all.py
 
+# Chaos convergence (PostgreSQL + redis-server binary; its own Redis, simulator and workers).
+chaos: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ebms} \
+	  $(PY) -m tests.chaos.run --ops 1000 --recruiters 50 --appointments 300 \
+	  --seed $${SEED:-1} --kills 2 --redis-outage 30 --fault-rate 0.2
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

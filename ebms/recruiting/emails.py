@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from email.mime.text import MIMEText
 
 from django.conf import settings
+from kombu.exceptions import OperationalError as KombuOperationalError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
@@ -117,9 +118,21 @@ def candidate_email_queue(
 
 def candidate_email_enqueue_on_commit(email_id: int) -> None:
     """Enqueue the send task once the current transaction commits (never before)."""
+    transaction.on_commit(lambda: candidate_email_enqueue(email_id))
+
+
+def candidate_email_enqueue(email_id: int) -> None:
+    """Wake a worker for the row; with the broker down the sweep sends it later.
+
+    The change that queued the e-mail is committed already: a broker outage must not turn
+    it into an error page for the recruiter.
+    """
     from .tasks import candidate_email_send
 
-    transaction.on_commit(lambda: candidate_email_send.delay(email_id))
+    try:
+        candidate_email_send.delay(email_id)
+    except KombuOperationalError:
+        logger.warning("broker unavailable: candidate e-mail %s waits for the sweep", email_id)
 
 
 def candidate_emails_release(*, appointment: Appointment) -> list[int]:

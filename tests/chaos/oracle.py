@@ -1,0 +1,207 @@
+"""The oracle of a chaos run: the simulator's calendars against EBMS's wanted state.
+
+The wanted state is read from recruiting's own rows (appointments, proposals), never from the
+sync's bookkeeping: an appointment not cancelled wants exactly one organizer event in its
+recruiter's mailbox with its time, attendees and place; a cancelled one wants none; an open
+proposal wants one tentative hold per slot; a picked or withdrawn proposal wants no holds
+(the picked slot is the appointment's event). Remote events are tied to EBMS by our extended
+property (the record key), which the simulator stores exactly as sent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+from calendar_integration.sync.models import CalendarEvent
+from calendar_integration.sync.payloads import PROPERTY_ID, TEAMS_LOCATION
+from ebms.mail.models import StoredMail
+from ebms.recruiting.models import Appointment, AppointmentKind, CandidateEmail, Proposal
+from m365sim.models import Event, RequestLogEntry
+
+Status = CandidateEmail.Status
+
+
+def _key(event: Event) -> str | None:
+    for prop in event.extended_properties or []:
+        if prop.get("id") == PROPERTY_ID:
+            return prop.get("value")
+    return None
+
+
+def _addresses(attendees: list[dict]) -> set[tuple[str, str]]:
+    return {
+        ((a.get("emailAddress") or {}).get("address", "").lower(), a.get("type", ""))
+        for a in attendees or []
+    }
+
+
+def _wanted_appointment(appointment: Appointment) -> dict:
+    attendees = {(u.email.lower(), "required") for u in appointment.observers.all()}
+    if appointment.kind == AppointmentKind.ON_SITE:
+        place = appointment.room_name or appointment.location
+        if appointment.room_email:
+            attendees.add((appointment.room_email.lower(), "resource"))
+    elif appointment.kind == AppointmentKind.ONLINE:
+        place = TEAMS_LOCATION
+    else:
+        place = str(AppointmentKind(appointment.kind).label)
+    return {
+        "mailbox": appointment.recruiter.email.lower(),
+        "start": appointment.starts_at,
+        "end": appointment.ends_at,
+        "attendees": attendees,
+        "place": place,
+        "show_as": "busy",
+        "online": appointment.kind == AppointmentKind.ONLINE,
+    }
+
+
+def _differences(event: Event, wanted: dict) -> list[str]:
+    found = []
+    if event.mailbox.email.lower() != wanted["mailbox"]:
+        found.append("mailbox")
+    if abs(event.start - wanted["start"]) > timedelta(seconds=1):
+        found.append("start")
+    if abs(event.end - wanted["end"]) > timedelta(seconds=1):
+        found.append("end")
+    if "attendees" in wanted and _addresses(event.attendees) != wanted["attendees"]:
+        found.append("attendees")
+    if "place" in wanted and (event.location or {}).get("displayName", "") != wanted["place"]:
+        found.append("place")
+    if event.show_as != wanted["show_as"]:
+        found.append("showAs")
+    if wanted.get("online") and not event.is_online_meeting:
+        found.append("isOnlineMeeting")
+    if event.is_cancelled:
+        found.append("cancelled")
+    return found
+
+
+def calendars(*, company) -> dict:
+    """lost / duplicated / stale / orphaned, with examples for the report."""
+    records = {str(r.key): r for r in CalendarEvent.objects.filter(company=company)}
+    remote: dict[str, list[Event]] = defaultdict(list)
+    foreign = 0
+    for event in Event.objects.filter(is_organizer=True).select_related("mailbox"):
+        key = _key(event)
+        if key is None:
+            foreign += 1  # not written by EBMS (none are seeded in a chaos run)
+        elif not event.is_cancelled:
+            remote[key].append(event)
+    wanted: dict[str, dict] = {}
+    lost, examples = 0, []
+    appointments = Appointment.objects.filter(company=company).select_related(
+        "recruiter", "calendar_event"
+    )
+    for appointment in appointments.prefetch_related("observers"):
+        record = getattr(appointment, "calendar_event", None)
+        if appointment.is_cancelled:
+            continue
+        if record is None:
+            lost += 1
+            examples.append(f"appointment {appointment.pk}: no sync record")
+            continue
+        wanted[str(record.key)] = _wanted_appointment(appointment)
+    for proposal in Proposal.objects.filter(company=company, status=Proposal.Status.OPEN):
+        for slot in proposal.slots.select_related("calendar_hold"):
+            hold = getattr(slot, "calendar_hold", None)
+            if hold is None:
+                lost += 1
+                examples.append(f"proposal {proposal.pk} slot {slot.pk}: no hold record")
+                continue
+            wanted[str(hold.key)] = {
+                "mailbox": proposal.recruiter.email.lower(),
+                "start": slot.starts_at,
+                "end": slot.ends_at,
+                "show_as": "tentative",
+            }
+    duplicated = stale = orphaned = 0
+    for key, want in wanted.items():
+        events = remote.get(key, [])
+        if not events:
+            lost += 1
+            examples.append(f"record {records[key].pk}: no event in Outlook")
+            continue
+        if len(events) > 1:
+            duplicated += len(events) - 1
+            examples.append(f"record {records[key].pk}: {len(events)} events")
+        if any(diff := _differences(event, want) for event in events):
+            stale += 1
+            examples.append(f"record {records[key].pk}: differs in {diff}")
+    for key, events in remote.items():
+        if key not in wanted:
+            orphaned += len(events)
+            record = records.get(key)
+            examples.append(f"record {record.pk if record else key}: {len(events)} unwanted")
+    return {
+        "lost": lost,
+        "duplicated": duplicated,
+        "stale": stale,
+        "orphaned": orphaned,
+        "foreign_events": foreign,
+        "examples": examples[:10],
+    }
+
+
+def emails(*, company) -> dict:
+    """Candidate e-mails: exactly one stored mail per outbox row that had to be sent."""
+    stored = Counter(
+        str((mail.headers or {}).get("X-EBMS-Candidate-Email", ""))
+        for mail in StoredMail.objects.all()
+    )
+    duplicated = sum(count - 1 for count in stored.values() if count > 1)
+    lost, examples = 0, []
+    rows = CandidateEmail.objects.filter(company=company).order_by("version", "pk")
+    latest: dict[tuple[str, int], CandidateEmail] = {}
+    for row in rows:
+        if row.status != Status.SUPERSEDED:
+            owner = ("a", row.appointment_id) if row.appointment_id else ("p", row.proposal_id)
+            latest[owner] = row  # the newest row that was not superseded must have gone out
+        if row.status == Status.SENT and not stored[str(row.pk)]:
+            lost += 1
+            examples.append(f"e-mail {row.pk}: sent but not stored")
+    for row in latest.values():
+        closed = row.proposal_id and row.proposal.status != Proposal.Status.OPEN
+        if closed and row.kind == CandidateEmail.Kind.PROPOSAL and not stored[str(row.pk)]:
+            continue  # a proposal closed before its mail went out: nothing to send
+        if row.status != Status.SENT and not stored[str(row.pk)]:
+            lost += 1
+            examples.append(f"e-mail {row.pk} ({row.kind} v{row.version}): {row.status}")
+    return {"emails_duplicated": duplicated, "emails_lost": lost, "email_examples": examples[:10]}
+
+
+def graph_traffic(*, since: datetime | None = None) -> dict:
+    """Calls, faults by kind and the most requests one mailbox had in flight at once."""
+    entries = RequestLogEntry.objects.order_by("at")
+    if since is not None:
+        entries = entries.filter(at__gte=since)
+    faults = Counter()
+    applied_writes = 0
+    intervals: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    calls = concurrency_429 = 0
+    for entry in entries.iterator():
+        if entry.fault:
+            faults[entry.fault] += 1
+            if entry.fault == "applied_then_failed" and entry.method in ("POST", "PATCH", "DELETE"):
+                applied_writes += 1
+        if entry.error_code == "ApplicationThrottled":
+            concurrency_429 += 1
+        if entry.batch_request_id:
+            continue  # items of a $batch run inside their envelope
+        calls += 1
+        start = entry.at - timedelta(milliseconds=entry.duration_ms)
+        intervals[entry.mailbox.lower()] += [(start, 1), (entry.at, -1)]
+    peak = 0
+    for points in intervals.values():
+        level = 0
+        for _at, step in sorted(points, key=lambda p: (p[0], p[1])):  # ends before starts
+            level += step
+            peak = max(peak, level)
+    return {
+        "calls": calls,
+        "faults": dict(sorted(faults.items())),
+        "applied_then_failed_writes": applied_writes,
+        "max_in_flight_per_mailbox": peak,
+        "mailbox_concurrency_429": concurrency_429,
+    }

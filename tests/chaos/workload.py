@@ -1,0 +1,284 @@
+"""The seeded workload of a chaos run: a company with N connected recruiters, then a stream of
+recruiting operations through the real services (create 30 %, time change 45 % incl. bursts of
+5 edits within 2 s, cancel 15 %, proposals and picks 10 %).
+
+Every choice comes from one random.Random(seed); the operations' effects do not depend on the
+sync, so the same seed gives the same operations in the same order.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import msal
+from django.conf import settings
+from django.utils import timezone
+
+from calendar_integration.http import MicrosoftSession
+from calendar_integration.identity import BASE_SCOPES, token_state_store
+from calendar_integration.models import ConnectionState, MicrosoftConnection
+from ebms.accounts.models import Company, Role, User
+from ebms.accounts.services import booking_activate
+from ebms.recruiting.models import JOIN_INFO_PLACEHOLDER, Appointment, Proposal
+from ebms.recruiting.services import (
+    appointment_cancel,
+    appointment_create,
+    appointment_update,
+    proposal_create,
+    proposal_pick,
+    proposal_withdraw,
+)
+from ebms.recruiting.tests import factories
+from m365sim.identity import directory
+from m365sim.seed_directory import DEMO_PASSWORD, tenant_ensure, user_ensure
+
+DOMAIN = "chaos.example"
+BURST = 5
+BURST_GAP = 0.35  # 5 edits within 2 s
+BURST_SHARE = 0.2  # of the time-change choices
+# Shares of operations: create 30 %, time change 45 %, cancel 15 %, proposals 10 %. A burst
+# choice runs 5 operations, so the time-change choice weighs 45 / (1 + 4 * 0.2) = 25.
+MIX = (("create", 30), ("time", 45 / (1 + (BURST - 1) * BURST_SHARE)), ("cancel", 15),
+       ("proposal", 10))  # fmt: skip
+
+
+@dataclass
+class World:
+    company: Company
+    recruiters: list[User]
+    observers: list[User]
+
+
+def world_build(*, recruiters: int) -> World:
+    """Tenant + company with the feature, recruiters connected by the password grant."""
+    tenant = tenant_ensure(display_name="Chaos AG", domain=DOMAIN)
+    app = directory.app_ensure()
+    sp = directory.service_principal_ensure(tenant=tenant, app=app)
+    directory.grant_add(sp=sp, principal=None, scopes=[*BASE_SCOPES, "offline_access"])
+    company = Company.objects.create(name="Chaos AG")
+    booking_activate(company=company, by=None)
+    people = []
+    for n in range(1, recruiters + 1):
+        email = f"recruiter{n:02d}@{DOMAIN}"
+        user_ensure(tenant=tenant, email=email, display_name=f"Recruiter {n:02d}")
+        user = factories.user(
+            company=company, role=Role.RECRUITER, first_name=f"R{n:02d}", email=email
+        )
+        _connect(user, email)
+        people.append(user)
+    observers = [
+        factories.user(
+            company=company,
+            role=Role.OBSERVER,
+            first_name=f"B{n}",
+            email=f"beobachter{n}@extern.example",
+        )  # fmt: skip
+        for n in range(1, 4)
+    ]
+    return World(company=company, recruiters=people, observers=observers)
+
+
+def _connect(user: User, email: str) -> MicrosoftConnection:
+    """What the sign-in leaves behind (token cache, scopes), via the password grant."""
+    cache = msal.SerializableTokenCache()
+    client = msal.ConfidentialClientApplication(
+        settings.M365_CLIENT_ID,
+        client_credential=settings.M365_CLIENT_SECRET,
+        authority=f"{settings.M365_AUTHORITY_HOST}/organizations",
+        http_client=MicrosoftSession(),
+        token_cache=cache,
+    )
+    result = client.acquire_token_by_username_password(email, DEMO_PASSWORD, scopes=BASE_SCOPES)
+    if "access_token" not in result:
+        raise RuntimeError(f"password grant for {email} failed: {result.get('error')}")
+    claims = result["id_token_claims"]
+    connection = MicrosoftConnection.objects.create(
+        user=user,
+        company=user.company,
+        tenant_id=claims["tid"],
+        oid=claims["oid"],
+        upn=email,
+        display_name=claims.get("name", ""),
+        requested_scopes=BASE_SCOPES,
+        granted_scopes=BASE_SCOPES,
+        state=ConnectionState.NO_ROOMS,
+        connected_at=timezone.now(),
+    )
+    token_state_store(connection, cache_json=cache.serialize())
+    return connection
+
+
+@dataclass
+class Counters:
+    ops: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    rejected: int = 0  # the service refused (validation): none expected
+    broker_errors: int = 0  # committed, but the on-commit enqueue raised (Redis down)
+
+
+class Workload:
+    """Chooses and runs one operation (or a burst) at a time."""
+
+    def __init__(self, *, rng: random.Random, world: World, max_appointments: int) -> None:
+        self.rng = rng
+        self.world = world
+        self.max_appointments = max_appointments
+        self.created = 0
+        self.live: list[int] = []  # appointments not cancelled
+        self.open: list[int] = []  # open proposals
+        self.count = Counters()
+
+    # -- choosing ----------------------------------------------------------------------------
+    def step(self, *, budget: int) -> int:
+        """Run the next operation (a burst counts 5); returns how many ran."""
+        action = self.rng.choices([a for a, _w in MIX], weights=[w for _a, w in MIX])[0]
+        if action == "create" and self.created >= self.max_appointments:
+            action = "time"
+        if action in ("time", "cancel") and not self.live:
+            action = "create" if self.created < self.max_appointments else "proposal"
+        if action == "time" and budget >= BURST and self.rng.random() < BURST_SHARE:
+            return self._burst()
+        return {"create": self._create, "time": self._time, "cancel": self._cancel,
+                "proposal": self._proposal}[action]()  # fmt: skip
+
+    def _when(self) -> tuple[datetime, datetime]:
+        start = factories.future(
+            days=self.rng.randint(2, 40), hour=self.rng.randint(7, 18),
+            minute=self.rng.choice((0, 15, 30, 45)),
+        )  # fmt: skip
+        return start, start + timedelta(minutes=self.rng.choice((30, 45, 60, 90)))
+
+    def _kind_fields(self) -> dict:
+        kind = self.rng.choices(["onsite", "online", "phone"], weights=[55, 35, 10])[0]
+        fields = {"kind": kind}
+        if kind == "onsite":
+            fields["location"] = self.rng.choice(("Domstraße 1, Köln", "Hauptstraße 5, Berlin"))
+        if kind == "online":
+            fields["candidate_message"] = f"Hallo!\n\n{JOIN_INFO_PLACEHOLDER}\n\nBis bald"
+        return fields
+
+    def _observers(self) -> list[User]:
+        return self.rng.sample(self.world.observers, self.rng.randint(0, 2))
+
+    # -- running -----------------------------------------------------------------------------
+    def _run(self, kind: str, call, *, fallback=None):
+        """Run a service; a broker error after the commit leaves the change in place."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            result = call()
+        except ValidationError:
+            self.count.rejected += 1
+            return None
+        except Exception:  # noqa: BLE001 - Redis down: the on-commit enqueue of the e-mail raised
+            self.count.broker_errors += 1
+            result = fallback() if fallback else None
+        self.count.ops += 1
+        self.count.by_kind[kind] = self.count.by_kind.get(kind, 0) + 1
+        return result
+
+    def _create(self) -> int:
+        recruiter = self.rng.choice(self.world.recruiters)
+        starts_at, ends_at = self._when()
+        self.created += 1
+        title = f"Chaos {self.created}"
+        application = factories.application(
+            company=self.world.company, email=f"kandidat{self.created}@bewerber.example"
+        )
+        appointment = self._run(
+            "create",
+            lambda: appointment_create(
+                by=recruiter,
+                application=application,
+                recruiter=recruiter,
+                observers=self._observers(),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                title=title,
+                **self._kind_fields(),
+            ),  # fmt: skip
+            fallback=lambda: Appointment.objects.filter(application=application).first(),
+        )
+        if appointment is not None:
+            self.live.append(appointment.pk)
+        return 1
+
+    def _time(self) -> int:
+        self._move(self.rng.choice(self.live))
+        return 1
+
+    def _move(self, appointment_id: int) -> None:
+        appointment = Appointment.objects.get(pk=appointment_id)
+        starts_at, ends_at = self._when()
+        self._run(
+            "time",
+            lambda: appointment_update(
+                appointment=appointment,
+                by=appointment.recruiter,
+                starts_at=starts_at,
+                ends_at=ends_at,
+            ),  # fmt: skip
+        )
+
+    def _burst(self) -> int:
+        appointment_id = self.rng.choice(self.live)
+        for n in range(BURST):
+            if n:
+                time.sleep(BURST_GAP)
+            self._move(appointment_id)
+        return BURST
+
+    def _cancel(self) -> int:
+        appointment_id = self.rng.choice(self.live)
+        self.live.remove(appointment_id)
+        appointment = Appointment.objects.get(pk=appointment_id)
+        self._run(
+            "cancel",
+            lambda: appointment_cancel(
+                appointment=appointment, by=appointment.recruiter, reason="Stelle besetzt"
+            ),
+        )
+        return 1
+
+    def _proposal(self) -> int:
+        if self.open and self.rng.random() < 0.5:
+            proposal = Proposal.objects.get(pk=self.open.pop(self.rng.randrange(len(self.open))))
+            if self.rng.random() < 0.7:
+                slot = self.rng.choice(list(proposal.slots.order_by("starts_at")))
+                appointment = self._run(
+                    "pick",
+                    lambda: proposal_pick(proposal=proposal, slot=slot),
+                    fallback=lambda: Appointment.objects.filter(proposal=proposal).first(),
+                )
+                if appointment is not None:
+                    self.live.append(appointment.pk)
+            else:
+                self._run(
+                    "withdraw", lambda: proposal_withdraw(proposal=proposal, by=proposal.recruiter)
+                )
+            return 1
+        recruiter = self.rng.choice(self.world.recruiters)
+        slots = sorted({self._when() for _ in range(self.rng.randint(2, 3))})
+        application = factories.application(
+            company=self.world.company, email=f"vorschlag{len(self.open)}@bewerber.example"
+        )
+        fields = self._kind_fields()
+        proposal = self._run(
+            "proposal",
+            lambda: proposal_create(
+                by=recruiter,
+                application=application,
+                recruiter=recruiter,
+                observers=self._observers(),
+                slots=slots,
+                title=f"Vorschlag {self.count.ops}",
+                **fields,
+            ),  # fmt: skip
+            fallback=lambda: Proposal.objects.filter(application=application).first(),
+        )
+        if proposal is not None:
+            self.open.append(proposal.pk)
+        return 1
