@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from email.mime.text import MIMEText
 
 from django.conf import settings
-from kombu.exceptions import OperationalError as KombuOperationalError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from . import ics
 from .links import proposal_link_for
