@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from ebms.recruiting.models import Appointment, Proposal
 
@@ -52,8 +53,14 @@ def connection_for(user) -> MicrosoftConnection | None:
 
 
 def _send(task, arg: int) -> None:
+    # CALENDAR_SYNC_DISPATCH (dotted path, tests only) takes the wake-up instead of the broker,
+    # so a test can deliver it later, twice or out of order: `dispatch(task=task, arg=arg)`.
+    dispatch = getattr(settings, "CALENDAR_SYNC_DISPATCH", "")
     try:
-        task.delay(arg)
+        if dispatch:
+            import_string(dispatch)(task=task, arg=arg)
+        else:
+            task.delay(arg)
     except Exception:  # noqa: BLE001 - broker down: the sweep re-enqueues, nothing is lost
         logger.warning("could not enqueue %s(%s); the sweep will pick it up", task.name, arg)
 
