@@ -24,6 +24,7 @@ from .consent import CONSENT_KINDS, Kind, Problem
 from .function_check import function_check_run
 from .http import MicrosoftSession
 from .models import AuthFlow, FunctionCheck, MicrosoftConnection
+from .sync.outbox import backfill_connection
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ def connect_finish(*, user, params: dict[str, str]) -> Finished:
     finished.check = function_check_run(connection=connection)
     if connection.has_rooms:
         rooms_refresh_first(connection=connection)
+    backfill_connection(connection=connection)
     return finished
 
 

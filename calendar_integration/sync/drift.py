@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -151,13 +152,15 @@ def drift_move(*, record: CalendarEvent, by) -> Appointment:
     # Outlook already shows this time: record it as sent, so the sync has nothing to PATCH.
     zone = appointment.company.time_zone
     payload_time = {"start": graph_when(start, zone), "end": graph_when(end, zone)}
-    CalendarEvent.objects.filter(pk=record.pk).update(
-        snapshot={**record.snapshot, **payload_time},
-        drift="",
-        outlook_start=None,
-        outlook_end=None,
-    )
-    return appointment_update(appointment=appointment, by=by, starts_at=start, ends_at=end)
+    # One transaction: a refused move (past, too long) leaves the warning in place.
+    with transaction.atomic():
+        CalendarEvent.objects.filter(pk=record.pk).update(
+            snapshot={**record.snapshot, **payload_time},
+            drift="",
+            outlook_start=None,
+            outlook_end=None,
+        )
+        return appointment_update(appointment=appointment, by=by, starts_at=start, ends_at=end)
 
 
 def drifts_sweep(*, limit: int = 200) -> int:

@@ -31,6 +31,7 @@ from .payloads import (
     join_block_extract,
     join_text,
     patch_for,
+    teams_wanted,
 )
 
 logger = logging.getLogger(__name__)
@@ -269,7 +270,9 @@ def _after_write(record, token, appointment: Appointment, event: dict) -> None:
     fields = {}
     if appointment.room_email and "attendees" in event:
         fields["room_declined"] = _room_declined(event, appointment)
-    if not appointment.is_online:
+    if not teams_wanted(appointment):
+        if record.teams_missing:
+            fields["teams_missing"] = False  # the recruiter typed a link instead
         if fields:
             store(record, token, **fields)
         return

@@ -31,6 +31,7 @@ NOT_SYNCED = {"candidate_message"}
 
 __all__ = [
     "LEASE",
+    "backfill_connection",
     "claim",
     "connection_for",
     "enqueue_event",
@@ -117,6 +118,27 @@ def _appointment_record(appointment: Appointment) -> CalendarEvent | None:
         connection=connection,
         next_attempt_at=timezone.now(),
     )
+
+
+def backfill_connection(*, connection) -> int:
+    """Appointments the recruiter planned before connecting: now they go to Outlook too.
+
+    Only future, planned appointments without a record; the number of records created.
+    """
+    waiting = Appointment.objects.filter(
+        recruiter_id=connection.user_id,
+        status=Appointment.Status.PLANNED,
+        ends_at__gt=timezone.now(),
+        calendar_event__isnull=True,
+    )
+    created = 0
+    with transaction.atomic():
+        for appointment in waiting.select_for_update():
+            record = _appointment_record(appointment)
+            if record is not None:
+                enqueue_event(record.pk)
+                created += 1
+    return created
 
 
 def on_recruiting_event(event: str, **payload) -> None:

@@ -86,7 +86,8 @@ def appointment_payload(appointment: Appointment) -> dict:
                 }
             )
     elif appointment.kind == AppointmentKind.ONLINE:
-        location = {"displayName": TEAMS_LOCATION}
+        # A link typed by the recruiter wins over a Teams meeting (see teams_wanted).
+        location = {"displayName": appointment.meeting_link or TEAMS_LOCATION}
     else:
         location = {"displayName": str(AppointmentKind(appointment.kind).label)}
     candidate = appointment.application.candidate
@@ -106,11 +107,20 @@ def appointment_payload(appointment: Appointment) -> dict:
         "end": graph_when(appointment.ends_at, company.time_zone),
         "location": location,
         "attendees": attendees,
-        "isOnlineMeeting": appointment.kind == AppointmentKind.ONLINE,
+        "isOnlineMeeting": teams_wanted(appointment),
         "showAs": "busy",
         "sensitivity": _sensitivity(company),
         "allowNewTimeProposals": False,
     }
+
+
+def teams_wanted(appointment: Appointment) -> bool:
+    """Online without a typed meeting link: Microsoft creates a Teams meeting.
+
+    A typed link is the recruiter's choice (no Teams licence, another meeting tool, or an
+    appointment planned before connecting whose candidate already has that link).
+    """
+    return appointment.kind == AppointmentKind.ONLINE and not appointment.meeting_link
 
 
 def hold_payload(proposal: Proposal, slot: ProposalSlot) -> dict:

@@ -19,6 +19,7 @@ from .calls import paused_fields
 from .limits import mailbox_paused_until
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncStatus
 from .outbox import enqueue_event, record_bump, send_event, send_holds
+from .payloads import teams_wanted
 
 HISTORY_IN_REPORT = 50
 
@@ -34,8 +35,8 @@ __all__ = [
 def provides_join_info(appointment: Appointment) -> bool:
     """hooks.provide_join_info: the sync will deliver Teams join information (so the
     candidate's invitation waits for it)."""
-    if not appointment.is_online:
-        return False
+    if not teams_wanted(appointment):
+        return False  # not online, or the recruiter's typed link is the join information
     connection = MicrosoftConnection.objects.filter(user_id=appointment.recruiter_id).first()
     if connection is None or not connection.is_usable:
         return False

@@ -121,3 +121,20 @@ def test_observers_cannot_use_the_drift_actions(m365, rita, alice, olaf, applica
     )
 
     assert response.status_code == 403
+
+
+def test_a_refused_move_keeps_the_warning(m365, rita, alice, application):
+    appointment = plan(application=application, by=alice)
+    record = record_of(appointment)
+    _move_in_outlook(m365, record, hours=-24 * 30)  # into the past: EBMS refuses that time
+    _open_panel(alice, appointment)
+
+    response = client_for(alice).post(
+        reverse("calendar_integration:sync_move", args=[appointment.pk])
+    )
+
+    assert response.status_code == 302
+    before = (appointment.starts_at, appointment.ends_at)
+    appointment.refresh_from_db()
+    assert (appointment.starts_at, appointment.ends_at) == before
+    assert record_of(appointment).drift == CalendarEvent.Drift.CHANGED
