@@ -133,7 +133,7 @@ def backfill_connection(*, connection) -> int:
     )
     created = 0
     with transaction.atomic():
-        for appointment in waiting.select_for_update():
+        for appointment in waiting.select_for_update(of=("self",)):
             record = _appointment_record(appointment)
             if record is not None:
                 enqueue_event(record.pk)
