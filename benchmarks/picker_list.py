@@ -9,7 +9,7 @@ cache, Celery eager. A connected planner (recruiter with a mailbox) and one obse
 appointments are organised by a second, unconnected recruiter with both as observers, all in
 the week the picker shows, so every appointment is on the list and in the picker's rows.
 
-- appointment list: GET /termine/ (upcoming appointments of the company, at most 200 rows);
+- appointment list: GET /termine/ (upcoming appointments of the company, pages of 50 rows);
 - picker, cache hit: GET /kalender/verfuegbarkeit/ for that week again (no Graph call);
 - picker, cache miss: the cache cleared before each request (one getSchedule call).
 Queries are counted with django.test.utils.CaptureQueriesContext on the default database.

@@ -193,7 +193,7 @@ Method (`benchmarks/picker_list.py`): Django's test client in the script's proce
 own time: middleware, queries, rendering; no HTTP on the EBMS side), local-memory cache, Celery
 eager, PostgreSQL. A connected planner and one observer; the appointments are organised by a
 second, unconnected recruiter with both as observers, all inside the week the picker shows, so
-each is on the list (up to its 200-row limit) and in two picker rows. Queries counted with
+each is on the list (its first page of 50 rows) and in two picker rows. Queries counted with
 `django.test.utils.CaptureQueriesContext` on the default database. Picker miss: the cache is
 cleared before each request, so each makes its one getSchedule call over HTTP to the simulator
 (its time is included); hit: the same week again.
