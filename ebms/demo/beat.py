@@ -31,8 +31,14 @@ def wanted() -> bool:
 
 
 def schedules_of(app) -> dict:
-    """The beat schedule's entries as Celery schedule objects (numbers are seconds)."""
+    """The beat schedule's entries as Celery schedule objects (numbers are seconds).
+
+    Also imports every app's tasks module: a web process registers tasks lazily, and the
+    beat must find each task by name as a worker would.
+    """
     from celery.schedules import schedule as every
+
+    app.loader.import_default_modules()
 
     return {
         name: entry["schedule"]
