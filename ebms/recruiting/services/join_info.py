@@ -151,4 +151,8 @@ def candidate_html(appointment: Appointment) -> str:
         return html + f"<div>{parts[2]}</div>"
     # A placeholder on its own paragraph becomes a block (join info holds divs and tables).
     html = html.replace(f"<p>{JOIN_INFO_PLACEHOLDER}</p>", f"<div>{parts[2]}</div>")
-    return html.replace(JOIN_INFO_PLACEHOLDER, parts[2])
+    # Inside a paragraph: end it around the block (a <div> may not stand inside a <p>).
+    html = html.replace(JOIN_INFO_PLACEHOLDER, f"</p><div>{parts[2]}</div><p>")
+    for empty, tidy in (("<p><br>", "<p>"), ("<br></p>", "</p>"), ("<p></p>", "")):
+        html = html.replace(empty, tidy)
+    return html

@@ -227,3 +227,21 @@ def test_changing_away_from_online_clears_join_info(w, send, mailoutbox, integra
     assert updated.join_url == ""
     assert TEAMS_URL not in mailoutbox[-1].body and JOIN_INFO_PLACEHOLDER not in mailoutbox[-1].body
     assert "Hauptstraße 1" in mailoutbox[-1].body
+
+
+def test_join_info_inside_a_paragraph_does_not_nest_a_div_in_a_p(alice, application):
+    import re
+
+    from ebms.recruiting.services.join_info import candidate_html
+
+    appointment = f.appointment(
+        application=application,
+        by=alice,
+        kind="online",
+        candidate_message=f"Hallo,\\nhier die Daten: {JOIN_INFO_PLACEHOLDER}\\nBis bald",
+        meeting_link="https://meet.example.org/x",
+    )
+    html = candidate_html(appointment)
+    assert "https://meet.example.org/x" in html
+    assert not re.search(r"<p>(?:(?!</p>).)*<div", html, re.S)
+    assert "Hallo," in html and "Bis bald" in html
