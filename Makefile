@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install migrate seed serve worker beat lint format messages clean bench chaos
+.PHONY: demo test install migrate seed serve worker beat lint format messages clean bench chaos screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ chaos: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ebms} \
 	  $(PY) -m tests.chaos.run --ops 1000 --recruiters 50 --appointments 300 \
 	  --seed $${SEED:-1} --kills 2 --redis-outage 30 --fault-rate 0.2
+
+# The browser journey, refreshing the README's screenshots (needs /usr/bin/chromium).
+screenshots: install
+	E2E_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest tests/e2e -q
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,12 +5,14 @@ A community manager starts the 7-day trial in the admin; the tenant admin connec
 without a consent page and plans an on-site and an online appointment; the candidate's
 e-mail is on the demo mail page; the recruiter's calendar in the simulator shows the events.
 
-Every step asserts what the person sees and saves a screenshot to docs/screenshots/
-(stable names, overwritten on each run; docs/screenshots/README.md shows them).
+Every step asserts what the person sees and saves a screenshot (stable names, overwritten on
+each run) to var/e2e-screenshots/, or to the folder E2E_SCREENSHOTS names: `make screenshots`
+refreshes docs/screenshots/ (shown by docs/screenshots/README.md).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,7 +33,9 @@ expect = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is missing"
 ).expect
 
-SHOTS = Path(django_settings.BASE_DIR) / "docs" / "screenshots"
+SHOTS = Path(
+    os.environ.get("E2E_SCREENSHOTS") or Path(django_settings.BASE_DIR) / "var" / "e2e-screenshots"
+)
 PASSWORD = "Demo-2026!"
 TEMP_PASSWORD = "Vorlaeufig-2026!"
 DOMAIN = "muster.example"
