@@ -92,7 +92,24 @@ class AppointmentKind(models.TextChoices):
     PHONE = "phone", _("Telefon")
 
 
-class Appointment(models.Model):
+class MeetingDetails(models.Model):
+    """What an appointment and a proposal share: kind, place, texts (abstract)."""
+
+    kind = models.CharField(_("Art"), max_length=8, choices=AppointmentKind.choices)
+    location = models.CharField(_("Ort"), max_length=300, blank=True)
+    room_email = models.EmailField(_("Raum (E-Mail)"), blank=True)
+    room_name = models.CharField(_("Raum"), max_length=200, blank=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    internal_description = models.TextField(_("Interne Beschreibung"), blank=True)
+    candidate_message = models.TextField(_("Nachricht an den Bewerber"), blank=True)
+    # Typed by the recruiter when no calendar integration creates the meeting.
+    meeting_link = models.URLField(_("Meeting-Link"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Appointment(MeetingDetails):
     """An interview. The candidate gets his own invitation (CandidateEmail), never the
     internal description or the observers.
 
@@ -114,17 +131,8 @@ class Appointment(models.Model):
     observers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="observed_appointments"
     )
-    kind = models.CharField(_("Art"), max_length=8, choices=AppointmentKind.choices)
     starts_at = models.DateTimeField(_("Beginn"))
     ends_at = models.DateTimeField(_("Ende"))
-    location = models.CharField(_("Ort"), max_length=300, blank=True)
-    room_email = models.EmailField(_("Raum (E-Mail)"), blank=True)
-    room_name = models.CharField(_("Raum"), max_length=200, blank=True)
-    title = models.CharField(_("Titel"), max_length=200)
-    internal_description = models.TextField(_("Interne Beschreibung"), blank=True)
-    candidate_message = models.TextField(_("Nachricht an den Bewerber"), blank=True)
-    # Typed by the recruiter when no calendar integration creates the meeting.
-    meeting_link = models.URLField(_("Meeting-Link"), blank=True)
     # Join information for online appointments, set by the calendar module (or the typed link).
     join_url = models.URLField(max_length=2000, blank=True)
     join_info_html = models.TextField(blank=True)
@@ -146,7 +154,7 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(MeetingDetails.Meta):
         verbose_name = _("Termin")
         verbose_name_plural = _("Termine")
         ordering = ["starts_at"]
@@ -184,7 +192,7 @@ class AppointmentChange(models.Model):
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
-class Proposal(models.Model):
+class Proposal(MeetingDetails):
     """Terminvorschläge: 2-5 slots offered to the candidate through a signed link."""
 
     class Status(models.TextChoices):
@@ -201,14 +209,6 @@ class Proposal(models.Model):
     observers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="observed_proposals"
     )
-    kind = models.CharField(_("Art"), max_length=8, choices=AppointmentKind.choices)
-    location = models.CharField(_("Ort"), max_length=300, blank=True)
-    room_email = models.EmailField(_("Raum (E-Mail)"), blank=True)
-    room_name = models.CharField(_("Raum"), max_length=200, blank=True)
-    title = models.CharField(_("Titel"), max_length=200)
-    internal_description = models.TextField(_("Interne Beschreibung"), blank=True)
-    candidate_message = models.TextField(_("Nachricht an den Bewerber"), blank=True)
-    meeting_link = models.URLField(_("Meeting-Link"), blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     # Random value in the signed link; cleared once used so a link works only once.
     token_nonce = models.CharField(max_length=64, blank=True)
@@ -222,7 +222,7 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(MeetingDetails.Meta):
         verbose_name = _("Terminvorschlag")
         verbose_name_plural = _("Terminvorschläge")
         ordering = ["-created_at"]
