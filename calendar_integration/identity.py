@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import jwt
 import msal
+import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -178,7 +179,7 @@ def flow_redeem(*, user, params: dict[str, str]) -> Redeemed | Refused:
         )
     try:
         claims = verify_id_token(result.get("id_token", ""))
-    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+    except (jwt.PyJWTError, KeyError, ValueError, requests.RequestException) as exc:
         logger.warning("id token rejected: %s", type(exc).__name__)
         return Refused(flow=row, problem=Problem(kind=Kind.OTHER, description="ID-Token ungültig"))
     return Redeemed(
@@ -202,7 +203,9 @@ def verify_id_token(raw: str) -> dict:
     keys = session.get(config.json()["jwks_uri"])
     keys.raise_for_status()
     kid = jwt.get_unverified_header(raw).get("kid")
-    key = next(k for k in keys.json()["keys"] if k.get("kid") == kid)
+    key = next((k for k in keys.json()["keys"] if k.get("kid") == kid), None)
+    if key is None:
+        raise jwt.InvalidKeyError(f"no signing key {kid!r} in the tenant's JWKS")
     return jwt.decode(
         raw,
         jwt.PyJWK(key, algorithm="RS256").key,

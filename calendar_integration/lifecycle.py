@@ -47,11 +47,16 @@ def connection_lost(connection: MicrosoftConnection, *, problem: Problem) -> Non
     if connection.state != ConnectionState.RECONNECT:
         connection.state = ConnectionState.RECONNECT
         fields.append("state")
-    send = connection.reconnect_mail_sent_at is None
+    connection.save(update_fields=fields)
+    # Claimed with a conditional UPDATE: two workers failing on the same dead token at
+    # once must not both e-mail (each may hold a stale copy of the row).
+    send = bool(
+        MicrosoftConnection.objects.filter(
+            pk=connection.pk, reconnect_mail_sent_at__isnull=True
+        ).update(reconnect_mail_sent_at=now)
+    )
     if send:
         connection.reconnect_mail_sent_at = now
-        fields.append("reconnect_mail_sent_at")
-    connection.save(update_fields=fields)
     logger.warning(
         "microsoft connection %s needs reconnect (%s)", connection.pk, connection.last_error_code
     )

@@ -65,11 +65,13 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
     if not _checkable(record):
         return False
     # Conditional UPDATE: two page views at once cost one Graph call.
+    # Only a record whose last sync is complete: a change EBMS made meanwhile is no drift.
     taken = (
-        CalendarEvent.objects.filter(pk=record.pk)
+        CalendarEvent.objects.filter(pk=record.pk, synced_version=F("wanted_version"))
         .filter(Q(drift_checked_at__isnull=True) | Q(drift_checked_at__lt=now - interval))
         .update(drift_checked_at=now)
     )
+    version = CalendarEvent.objects.values_list("wanted_version", flat=True).get(pk=record.pk)
     if not taken:
         return False
     appointment = Appointment.objects.select_related("company").get(pk=record.appointment_id)
@@ -84,7 +86,7 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
     try:
         event = client.get_event(event_id=record.graph_id, select=SELECT)
     except errors.NotFound:
-        _flag(record, drift=CalendarEvent.Drift.DELETED)
+        _flag(record, version=version, drift=CalendarEvent.Drift.DELETED)
         return True
     except (errors.GraphError, MailboxBusy) as exc:
         logger.info("drift check of record %s skipped: %s", record.pk, exc)
@@ -112,14 +114,17 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
         appointment_join_info_set(
             appointment=appointment, join_url=url, join_info_html="", join_info_text=url
         )
-    _flag(record, **fields)
+    _flag(record, version=version, **fields)
     return True
 
 
-def _flag(record: CalendarEvent, **fields) -> None:
-    CalendarEvent.objects.filter(pk=record.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(record, name, value)
+def _flag(record: CalendarEvent, *, version: int, **fields) -> None:
+    """Store what Outlook shows, unless EBMS changed the appointment since it was read."""
+    if CalendarEvent.objects.filter(
+        pk=record.pk, wanted_version=version, synced_version=version
+    ).update(**fields):
+        for name, value in fields.items():
+            setattr(record, name, value)
 
 
 def drift_reapply(*, record: CalendarEvent) -> None:

@@ -127,3 +127,21 @@ def test_a_local_next_is_followed_after_connecting(m365, muster, alice):
     authorize_url = start(client, rooms=False, next_url="/termine/")["Location"]
     done = client.get(local(m365.sign_in(authorize_url, email=m365.recruiter.email)))
     assert done["Location"] == "/termine/"
+
+
+def test_an_id_token_signed_with_an_unknown_key_is_refused_not_a_crash(m365):
+    import jwt as pyjwt
+    import pytest
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from calendar_integration.identity import verify_id_token
+
+    foreign_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = pyjwt.encode(
+        {"tid": str(m365.tenant.id), "oid": "x", "aud": "y"},
+        foreign_key,
+        algorithm="RS256",
+        headers={"kid": "not-in-the-tenant-jwks"},
+    )
+    with pytest.raises(pyjwt.PyJWTError):
+        verify_id_token(forged)

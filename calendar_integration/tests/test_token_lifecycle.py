@@ -135,3 +135,17 @@ def test_old_sign_in_flows_are_purged(m365, connected):
 
     assert tokens_keep_alive()["flows_purged"] == 1
     assert not AuthFlow.objects.exists()
+
+
+def test_two_workers_losing_the_same_token_send_one_reconnect_mail(m365, connected, mailoutbox):
+    from calendar_integration.consent import Kind, Problem
+    from calendar_integration.lifecycle import connection_lost
+
+    # Both read the row while it still looked healthy (stale copies), then both fail.
+    first = MicrosoftConnection.objects.get(pk=connected.pk)
+    second = MicrosoftConnection.objects.get(pk=connected.pk)
+    problem = Problem(kind=Kind.OTHER, error="invalid_grant", description="AADSTS700082")
+    connection_lost(first, problem=problem)
+    connection_lost(second, problem=problem)
+
+    assert len(mailoutbox) == 1
