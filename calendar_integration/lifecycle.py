@@ -130,8 +130,11 @@ def connections_keep_alive(*, now=None) -> KeepAliveResult:
         state__in=USABLE_STATES, user__is_active=True, user__role__in=PLANNER_ROLES
     ).filter(Q(last_refresh_at__isnull=True) | Q(last_refresh_at__lt=now - KEEP_ALIVE_AFTER))
     refreshed = failed = 0
-    for connection in due.select_related("user"):
-        if not feature_active(company=connection.company):
+    booked: dict[int, bool] = {}
+    for connection in due.select_related("user", "company"):
+        if connection.company_id not in booked:
+            booked[connection.company_id] = feature_active(company=connection.company)
+        if not booked[connection.company_id]:
             continue
         try:
             token_for(connection, force_refresh=True)

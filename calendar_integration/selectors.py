@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 from ebms.accounts.models import Company, Role, User
 
 from .models import ConnectionState, FunctionCheck, MicrosoftConnection
@@ -40,9 +42,20 @@ def company_connection_overview(*, company: Company) -> list[OverviewRow]:
     users = User.objects.filter(
         company=company, role__in=[Role.RECRUITER, Role.COMPANY_ADMIN]
     ).order_by("last_name", "first_name", "email")
+    # The latest check of every connection in one query (not one per planner).
+    latest = FunctionCheck.objects.filter(
+        pk=Subquery(
+            FunctionCheck.objects.filter(connection=OuterRef("connection"))
+            .order_by("-checked_at", "-pk")
+            .values("pk")[:1]
+        ),
+        connection__company=company,
+    )
+    checks = {check.connection_id: check for check in latest}
     connections = {c.user_id: c for c in MicrosoftConnection.objects.filter(company=company)}
     rows = []
     for user in users:
         connection = connections.get(user.pk)
-        rows.append(OverviewRow(user, connection, latest_check(connection=connection)))
+        check = checks.get(connection.pk) if connection is not None else None
+        rows.append(OverviewRow(user, connection, check))
     return rows

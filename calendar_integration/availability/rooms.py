@@ -130,7 +130,9 @@ def room_connection_for(*, company: Company) -> MicrosoftConnection | None:
 
 def rooms_refresh_first(*, connection: MicrosoftConnection) -> RefreshResult | None:
     """After a connection with rooms: load the company's room list if it never was."""
-    if RoomDirectory.objects.filter(company=connection.company, refreshed_at__isnull=False):
+    if RoomDirectory.objects.filter(
+        company=connection.company, refreshed_at__isnull=False
+    ).exists():
         return None
     return rooms_refresh(connection=connection)
 

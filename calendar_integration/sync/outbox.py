@@ -131,14 +131,20 @@ def backfill_connection(*, connection) -> int:
         ends_at__gt=timezone.now(),
         calendar_event__isnull=True,
     )
-    created = 0
+    now = timezone.now()
     with transaction.atomic():
-        for appointment in waiting.select_for_update(of=("self",)):
-            record = _appointment_record(appointment)
-            if record is not None:
-                enqueue_event(record.pk)
-                created += 1
-    return created
+        records = CalendarEvent.objects.bulk_create(
+            CalendarEvent(
+                company_id=appointment.company_id,
+                appointment=appointment,
+                connection=connection,
+                next_attempt_at=now,
+            )
+            for appointment in waiting.select_for_update(of=("self",))
+        )
+        for record in records:
+            enqueue_event(record.pk)
+    return len(records)
 
 
 def on_recruiting_event(event: str, **payload) -> None:

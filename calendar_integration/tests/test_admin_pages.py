@@ -69,3 +69,21 @@ def test_the_django_admin_never_shows_token_material(m365, muster, alice, admin_
     ).content.decode()
     assert m365.recruiter.email in page
     assert "gAAAAA" not in page  # Fernet tokens start with this
+
+
+def test_the_overview_costs_the_same_queries_for_one_or_two_connections(
+    m365, muster, carol, alice, dave, django_assert_max_num_queries
+):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    connect(m365, alice, email=m365.recruiter.email, rooms=False)
+    url = reverse("calendar_integration:overview")
+    client = client_for(carol)
+    with CaptureQueriesContext(db) as one:
+        assert client.get(url).status_code == 200
+    queries_for_one = len(one)
+    connect(m365, dave, email=m365.admin.email, rooms=False)
+    with django_assert_max_num_queries(queries_for_one):
+        page = client.get(url).content.decode()
+    assert page.count("Profil") >= 2  # both checks are shown
