@@ -131,6 +131,14 @@ class FeatureBooking(models.Model):
         verbose_name_plural = _("Feature-Buchungen")
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["company", "feature", "starts_at"])]
+        constraints = [
+            # One trial per company and feature, also when two managers click at once.
+            models.UniqueConstraint(
+                fields=["company", "feature"],
+                condition=models.Q(kind="trial"),
+                name="one_trial_per_company_feature",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_feature_display()} ({self.get_kind_display()})"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,14 +74,20 @@ def booking_start_trial(*, company: Company, by: User, feature: str = Feature.CA
     if feature_active(company=company, feature=feature):
         raise ValidationError(_("%(company)s hat das Feature bereits.") % {"company": company})
     now = timezone.now()
-    booking = FeatureBooking.objects.create(
-        company=company,
-        feature=feature,
-        kind=FeatureBooking.Kind.TRIAL,
-        starts_at=now,
-        ends_at=FeatureBooking.trial_end(now),
-        created_by=by,
-    )
+    try:
+        with transaction.atomic():
+            booking = FeatureBooking.objects.create(
+                company=company,
+                feature=feature,
+                kind=FeatureBooking.Kind.TRIAL,
+                starts_at=now,
+                ends_at=FeatureBooking.trial_end(now),
+                created_by=by,
+            )
+    except IntegrityError:  # another manager started it a moment ago
+        raise ValidationError(
+            _("%(company)s hatte bereits eine 7-Tage-Demo.") % {"company": company}
+        ) from None
     BookingChange.objects.create(booking=booking, action=BookingChange.Action.TRIAL_STARTED, by=by)
     return booking
 

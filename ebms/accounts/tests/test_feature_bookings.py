@@ -99,3 +99,13 @@ def test_ending_an_ended_booking_is_refused(muster, clara):
     with pytest.raises(ValidationError):
         booking_end(booking=booking, by=clara)
     assert FeatureBooking.objects.get().changes.count() == 2
+
+
+def test_the_database_refuses_a_second_trial_even_past_the_service_check(muster, clara):
+    from django.db import IntegrityError, transaction
+
+    booking_start_trial(company=muster, by=clara)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeatureBooking.objects.create(
+            company=muster, kind=FeatureBooking.Kind.TRIAL, ends_at=timezone.now()
+        )
