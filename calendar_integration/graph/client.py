@@ -45,6 +45,9 @@ class GraphClient:
         self.base = settings.M365_GRAPH_BASE.rstrip("/") + "/v1.0"
         self.on_call = on_call
         self.limiter = limiter
+        # The access token of this client's life (a sync run, a page): read once, not per
+        # request; a 401 fetches a fresh one.
+        self._token: str | None = None
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -64,7 +67,9 @@ class GraphClient:
         if "Prefer" in extra:
             prefer.append(extra.pop("Prefer"))
         for attempt in (1, 2):
-            token = identity.token_for(self.connection, force_refresh=attempt == 2)
+            if attempt == 2 or self._token is None:
+                self._token = identity.token_for(self.connection, force_refresh=attempt == 2)
+            token = self._token
             started = time.monotonic()
             try:
                 with self.limiter() if self.limiter else nullcontext():

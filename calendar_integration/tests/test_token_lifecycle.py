@@ -149,3 +149,19 @@ def test_two_workers_losing_the_same_token_send_one_reconnect_mail(m365, connect
     connection_lost(second, problem=problem)
 
     assert len(mailoutbox) == 1
+
+
+def test_a_graph_client_reads_its_token_once_for_many_requests(m365, connected):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def token_reads(calls: int) -> int:
+        client = GraphClient(connected)
+        with CaptureQueriesContext(db) as queries:
+            for _ in range(calls):
+                client.me()
+        client.close()
+        table = MicrosoftConnection._meta.db_table
+        return sum(1 for q in queries if table in q["sql"] and q["sql"].startswith("SELECT"))
+
+    assert token_reads(3) == token_reads(1) >= 1
