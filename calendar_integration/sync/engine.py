@@ -23,7 +23,7 @@ from ..graph.client import GraphClient
 from .calls import Recorder, client_for, failure_fields, paused_fields
 from .limits import mailbox_paused_until
 from .models import CalendarEvent, SyncStatus
-from .outbox import claim, connection_for, release, send_event
+from .outbox import claim, connection_for, mark_synced, release, send_event
 from .payloads import (
     PROPERTY_ID,
     appointment_payload,
@@ -127,21 +127,8 @@ def _run(record: CalendarEvent, token: str) -> str:
 
 
 def _finish(record: CalendarEvent, token: str, version: int) -> str:
-    now = timezone.now()
-    done = CalendarEvent.objects.filter(
-        pk=record.pk, lease_token=token, wanted_version=version
-    ).update(
-        synced_version=version,
-        status=SyncStatus.SYNCED,
-        attempts=0,
-        retry_reason="",
-        last_error_code="",
-        last_error_message="",
-        next_attempt_at=None,
-        synced_at=now,
-    )
     # Not done: EBMS changed the appointment while we talked to Microsoft; go again.
-    return "synced" if done else CHANGED_MEANWHILE
+    return "synced" if mark_synced(record.pk, token, version) else CHANGED_MEANWHILE
 
 
 def _park_mailbox(record: CalendarEvent) -> None:

@@ -15,15 +15,15 @@ from django.utils import timezone
 from ebms.recruiting.models import Proposal
 
 from ..graph import errors
+from ..graph.client import IMMUTABLE_IDS
 from .calls import Recorder, client_for, failure_fields, paused_fields
 from .engine import LeaseLost, lookup, store
 from .limits import mailbox_paused_until
 from .models import CalendarEvent, SyncLog, SyncStatus
-from .outbox import claim, release
+from .outbox import claim, mark_synced, release
 from .payloads import create_body, hold_payload
 
 BATCH_MAX = 20
-IMMUTABLE = 'IdType="ImmutableId"'
 
 __all__ = ["BATCH_MAX", "holds_sync"]
 
@@ -80,7 +80,7 @@ def _sync_mailbox(records, claimed, proposal) -> None:
             _safe_store(record, claimed, **failure_fields(record, exc))
             continue
         if item is None:
-            _finish(record, claimed, versions[record.pk])
+            mark_synced(record.pk, claimed[record.pk], versions[record.pk])
         else:
             items.append((record, item))
     client.close()
@@ -105,7 +105,7 @@ def _item_for(record, token, proposal, client, recorder) -> dict | None:
             "id": str(record.pk),
             "method": "POST",
             "url": "/me/events",
-            "headers": {"Content-Type": "application/json", "Prefer": IMMUTABLE},
+            "headers": {"Content-Type": "application/json", "Prefer": IMMUTABLE_IDS},
             "body": create_body(record, payload),
         }
     if not record.wanted and record.graph_id and not record.removed:
@@ -113,7 +113,7 @@ def _item_for(record, token, proposal, client, recorder) -> dict | None:
             "id": str(record.pk),
             "method": "DELETE",
             "url": f"/me/events/{record.graph_id}",
-            "headers": {"Prefer": IMMUTABLE},
+            "headers": {"Prefer": IMMUTABLE_IDS},
         }
     return None
 
@@ -160,24 +160,9 @@ def _send_batch(items, connection, claimed, versions) -> None:
         else:
             _safe_store(record, claimed, **failure_fields(record, problem))
             continue
-        _finish(record, claimed, versions[record.pk])
+        mark_synced(record.pk, claimed[record.pk], versions[record.pk])
 
 
 def _safe_store(record, claimed, **fields) -> None:
     with contextlib.suppress(LeaseLost):
         store(record, claimed[record.pk], **fields)
-
-
-def _finish(record, claimed, version: int) -> None:
-    CalendarEvent.objects.filter(
-        pk=record.pk, lease_token=claimed[record.pk], wanted_version=version
-    ).update(
-        synced_version=version,
-        status=SyncStatus.SYNCED,
-        attempts=0,
-        retry_reason="",
-        last_error_code="",
-        last_error_message="",
-        next_attempt_at=None,
-        synced_at=timezone.now(),
-    )

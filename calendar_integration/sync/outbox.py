@@ -33,6 +33,7 @@ __all__ = [
     "LEASE",
     "backfill_connection",
     "claim",
+    "mark_synced",
     "connection_for",
     "enqueue_event",
     "enqueue_holds",
@@ -223,6 +224,25 @@ def claim(record_id: int, *, now: datetime | None = None) -> str | None:
         .update(lease_until=now + LEASE, lease_token=token)
     )
     return token if taken else None
+
+
+def mark_synced(record_id: int, token: str, version: int) -> bool:
+    """The record reached `version` (compare-and-set); False when EBMS wants a newer one
+    or another run holds the lease."""
+    return bool(
+        CalendarEvent.objects.filter(
+            pk=record_id, lease_token=token, wanted_version=version
+        ).update(
+            synced_version=version,
+            status=SyncStatus.SYNCED,
+            attempts=0,
+            retry_reason="",
+            last_error_code="",
+            last_error_message="",
+            next_attempt_at=None,
+            synced_at=timezone.now(),
+        )
+    )
 
 
 def release(record_id: int, token: str, **fields) -> bool:
