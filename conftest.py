@@ -17,7 +17,7 @@
   See m365sim/tests/harness.py. A test using `m365` gets transactional access to all
   databases automatically (no django_db mark needed).
 
-`sim_session` — calendar_integration.http.MicrosoftSession bound to the live simulator.
+`sim_session` — calendar_integration.microsoft.http.MicrosoftSession bound to the live simulator.
 """
 
 from __future__ import annotations
@@ -50,6 +50,6 @@ def m365(live_server, settings):
 @pytest.fixture
 def sim_session(m365):
     """The product's Microsoft HTTP session, mapped onto the live simulator."""
-    from calendar_integration.http import MicrosoftSession
+    from calendar_integration.microsoft.http import MicrosoftSession
 
     yield m365._track(MicrosoftSession())

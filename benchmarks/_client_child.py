@@ -123,7 +123,7 @@ def ours_client():
     import django
 
     django.setup()
-    from calendar_integration.graph.client import GraphClient
+    from calendar_integration.microsoft.graph import GraphClient
     from calendar_integration.models import MicrosoftConnection
 
     setup_s = time.perf_counter() - began

@@ -1,3 +1,7 @@
+"""The calendar module's app shell."""
+
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,14 +11,13 @@ class CalendarIntegrationConfig(AppConfig):
     verbose_name = _("Kalender-Integration (Office 365)")
 
     def ready(self) -> None:
-        from django.conf import settings
-        from django.db.models.signals import post_save
-
+        """Register the system checks and wire the features to recruiting and each other."""
+        # Imported here: models must be loaded first (Django's app registry).
         from . import checks  # noqa: F401  (registers the system checks)
         from .availability import wiring as availability_wiring
-        from .signals import user_saved
+        from .connection import signals as connection_signals
         from .sync import wiring as sync_wiring
 
-        post_save.connect(user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="ci-user-saved")
+        connection_signals.connect()
         sync_wiring.connect()
         availability_wiring.connect()

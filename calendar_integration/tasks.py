@@ -6,17 +6,15 @@ import logging
 
 from celery import shared_task
 
-from .lifecycle import auth_flows_purge, connections_keep_alive
+from .availability.tasks import *  # noqa: F403  (Celery autodiscovers this module only)
+from .connection.lifecycle import auth_flows_purge, connections_keep_alive
+from .sync.tasks import *  # noqa: F403
 
 logger = logging.getLogger(__name__)
 
-# Celery autodiscovers this module; the concerns' tasks register on import.
-from .availability.tasks import *  # noqa: E402, F403
-from .sync.tasks import *  # noqa: E402, F403
-
 
 @shared_task(name="calendar_integration.tasks.tokens_keep_alive")
-def tokens_keep_alive() -> dict:
+def tokens_keep_alive() -> dict[str, int]:
     """Daily: refresh tokens unused for 30 days (Microsoft expires them after 90 idle days)."""
     result = connections_keep_alive()
     if result.failed:

@@ -1,6 +1,10 @@
+"""URLs of the calendar module: connection pages here, the features' pages nested."""
+
+from __future__ import annotations
+
 from django.urls import include, path
 
-from . import views
+from .connection import views
 
 app_name = "calendar_integration"
 urlpatterns = [

@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "ebms.accounts.context_processors.feature_notice",
                 "ebms.accounts.context_processors.demo_links",
-                "calendar_integration.context_processors.reconnect_banner",
+                "calendar_integration.connection.context_processors.reconnect_banner",
             ],
         },
     },

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from ..graph import errors
-from ..graph.client import GraphClient
-from ..http import MicrosoftSession
+from ..microsoft import errors
+from ..microsoft.graph import GraphClient
+from ..microsoft.time import graph_parse, graph_utc
 from ..models import MicrosoftConnection
 from . import cache
-from .timegrid import WorkingHours, graph_datetime, intervals_merge, parse_graph_datetime
+from .timegrid import WorkingHours, intervals_merge
 
 __all__ = [
     "CHUNK",
@@ -57,8 +57,8 @@ def schedule_parse(item: dict, *, start: datetime, interval: int = INTERVAL_MINU
     for entry in item.get("scheduleItems") or []:
         status = entry.get("status") if entry.get("status") in STATUSES else "unknown"
         begin, end = (
-            parse_graph_datetime(entry.get("start")),
-            parse_graph_datetime(entry.get("end")),
+            graph_parse(entry.get("start")),
+            graph_parse(entry.get("end")),
         )
         if status != "free" and begin and end and begin < end:
             blocks.append((begin, end, status))
@@ -139,19 +139,20 @@ def free_busy_get(
     missing = [a for a in wanted if a not in answer.results]
     fresh: dict[str, dict] = {}
     # A closed session per picker load: no idle keep-alive sockets left behind.
-    with MicrosoftSession() as session:
-        client = GraphClient(connection, session=session)
+    with GraphClient(connection) as client:
         for offset in range(0, len(missing), CHUNK):
             chunk = missing[offset : offset + CHUNK]
             try:
                 answer.graph_calls += 1
                 items = client.get_schedule(
                     schedules=chunk,
-                    start=graph_datetime(start),
-                    end=graph_datetime(end),
+                    start=graph_utc(start),
+                    end=graph_utc(end),
                     interval=INTERVAL_MINUTES,
                 )
             except errors.GraphError as exc:
+                if isinstance(exc, errors.Paused):
+                    answer.graph_calls -= 1  # refused before calling: Retry-After runs
                 logger.info("getSchedule failed for connection %s: %s", connection.pk, exc.code)
                 answer.problem = _problem(exc)
                 for address in missing[offset:]:

@@ -16,12 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ebms.accounts.models import Company
+from ebms.accounts.models import Company, User
 from ebms.accounts.services import feature_active
 
-from ..graph import errors
-from ..graph.client import GraphClient
-from ..http import MicrosoftSession
+from ..connection.selectors import connection_unusable
+from ..microsoft import errors
+from ..microsoft.graph import GraphClient
 from ..models import PLANNER_ROLES, USABLE_STATES, MicrosoftConnection
 from .models import Room, RoomDirectory
 
@@ -48,7 +48,7 @@ class RefreshResult:
     retry_at: datetime | None = None
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     try:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
@@ -74,8 +74,8 @@ def rooms_refresh(*, connection: MicrosoftConnection, now: datetime | None = Non
     now = now or timezone.now()
     company = connection.company
     try:
-        with MicrosoftSession() as session:
-            listed = GraphClient(connection, session=session).list_rooms()
+        with GraphClient(connection) as client:
+            listed = client.list_rooms()
     except errors.GraphError as exc:
         message = _("Raumliste konnte nicht gelesen werden (%(code)s).") % {"code": exc.code}
         if isinstance(exc, errors.PermissionDenied):
@@ -137,13 +137,13 @@ def rooms_refresh_first(*, connection: MicrosoftConnection) -> RefreshResult | N
     return rooms_refresh(connection=connection)
 
 
-def rooms_refresh_request(*, user, now: datetime | None = None) -> RefreshResult:
+def rooms_refresh_request(*, user: User, now: datetime | None = None) -> RefreshResult:
     """The "Raumliste aktualisieren" button: the user's own connection, at most every 5 min."""
     now = now or timezone.now()
     connection = MicrosoftConnection.objects.filter(user=user).first()
     if not feature_active(company=user.company):
         return RefreshResult(False, _("Die Kalender Integration ist nicht gebucht."))
-    if connection is None or not connection.is_usable or not connection.has_rooms:
+    if connection is None or connection_unusable(connection) or not connection.has_rooms:
         return RefreshResult(False, _(
             "Die Raumliste kann nur mit einem Konto gelesen werden, das mit "
             "„Account verbinden (+Räume)“ verbunden ist."

@@ -1,4 +1,5 @@
-"""Time arithmetic of the picker: Graph date-times, working hours, intervals, zones.
+"""Time arithmetic of the picker: working hours, intervals, zones (Graph date-times:
+microsoft/time.py).
 
 Everything inside is aware UTC; wall times exist only where a zone is named (the
 company's, or a mailbox's working-hours zone). Working hours are expanded day by day
@@ -9,61 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+from ..microsoft.time import zone_named
 
 __all__ = [
     "GRID",
     "Interval",
     "WorkingHours",
-    "graph_datetime",
     "intervals_merge",
-    "parse_graph_datetime",
-    "zone_named",
 ]
 
 GRID = timedelta(minutes=15)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WINDOWS = {name.lower(): iana for name, iana in WINDOWS_TO_OLSON.items()}
-_WINDOWS.update({"utc": "UTC", "coordinated universal time": "UTC"})
 
 Interval = tuple[datetime, datetime]
-
-
-@lru_cache(maxsize=128)
-def zone_named(name: str | None) -> ZoneInfo | None:
-    """The zone for a Windows ("W. Europe Standard Time") or IANA name; None if unknown."""
-    cleaned = (name or "").strip()
-    if not cleaned:
-        return None
-    try:
-        return ZoneInfo(_WINDOWS.get(cleaned.lower(), cleaned))
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def graph_datetime(value: datetime) -> dict:
-    """A dateTimeTimeZone in UTC (Graph answers in UTC too unless told otherwise)."""
-    return {"dateTime": value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"}
-
-
-def parse_graph_datetime(value: dict | None) -> datetime | None:
-    """A dateTimeTimeZone from Graph (7 fractional digits, zone by name) as aware UTC."""
-    if not isinstance(value, dict) or not value.get("dateTime"):
-        return None
-    text = str(value["dateTime"]).strip().removesuffix("Z")
-    head, _dot, fraction = text.partition(".")
-    try:
-        parsed = datetime.fromisoformat(head)
-    except ValueError:
-        return None
-    if fraction[:6].isdigit():
-        parsed = parsed.replace(microsecond=int(fraction[:6].ljust(6, "0")))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone_named(value.get("timeZone")) or UTC)
-    return parsed.astimezone(UTC)
 
 
 def intervals_merge(intervals: list[Interval]) -> list[Interval]:

@@ -1,100 +1,65 @@
-"""Graph calls of the sync: the client with the mailbox cap and the call history, and what a
-failure means for a record (retry when, park, or stop with Microsoft's code)."""
+"""Graph calls of the sync: the lookup of our own event, and what a failure means for a
+record (retry when, park, or stop with Microsoft's code)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ebms.accounts.services import feature_active
-
-from ..graph import errors
-from ..graph.client import GraphClient
+from ..connection.selectors import Unusable, connection_unusable
+from ..microsoft import errors
+from ..microsoft.graph import GraphClient
+from ..microsoft.mailbox import MailboxBusy, mailbox_pause
 from ..models import MicrosoftConnection
-from .limits import MailboxBusy, mailbox_pause, mailbox_slots
-from .models import CalendarEvent, SyncLog, SyncStatus
+from .models import CalendarEvent, SyncStatus
+from .payloads import PROPERTY_ID
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = (30, 60, 120, 300, 600, 1800, 3600)
 BUSY_DELAY = timedelta(seconds=5)
 
-__all__ = ["Recorder", "backoff", "client_for", "failure_fields", "paused_fields"]
+__all__ = ["backoff", "failure_fields", "lookup", "paused_fields"]
 
 
-class Recorder:
-    """`on_call` of the Graph client: one SyncLog row per HTTP attempt for `event_ids`."""
-
-    def __init__(self) -> None:
-        self.event_ids: list[int] = []
-        self.operation = ""
-
-    def __call__(self, *, method, path, response, error, duration_ms) -> None:
-        if not self.event_ids:
-            return
-        status = response.status_code if response is not None else (error.status or 0)
-        request_id = response.headers.get("request-id", "") if response is not None else ""
-        code = ""
-        if error is not None:
-            code = error.code
-        elif response is not None and response.status_code >= 400:
-            code = errors.from_response(response).code
-        SyncLog.objects.bulk_create(
-            SyncLog(
-                event_id=event_id,
-                operation=self.operation or method.lower(),
-                method=method,
-                path=_short(path),
-                status=status,
-                duration_ms=duration_ms,
-                request_id=request_id[:64],
-                error_code=code[:100],
-            )
-            for event_id in self.event_ids
-        )
-
-
-def _short(path: str) -> str:
-    marker = "/v1.0"
-    if marker in path:
-        path = path.split(marker, 1)[1]
-    return path[:300]
-
-
-def client_for(
-    connection: MicrosoftConnection, recorder: Recorder, *, slots: int = 1
-) -> GraphClient:
-    """The Graph client for a mailbox: every request holds `slots` of its 4 slots."""
-    return GraphClient(
-        connection, on_call=recorder, limiter=lambda: mailbox_slots(connection.pk, slots)
-    )
+def lookup(client: GraphClient, record: CalendarEvent) -> dict[str, Any] | None:
+    """Our event in the mailbox, found by the extended property (after an unknown outcome)."""
+    client.recorder.operation = "lookup"
+    found = client.find_events_by_property(property_id=PROPERTY_ID, value=str(record.key))
+    alive = [event for event in found if not event.get("isCancelled")]
+    return alive[0] if alive else None
 
 
 def backoff(attempts: int) -> timedelta:
+    """The wait before attempt `attempts + 1` (30 s ... 1 h)."""
     return timedelta(seconds=BACKOFF_SECONDS[min(max(attempts, 1), len(BACKOFF_SECONDS)) - 1])
 
 
-def paused_fields(connection: MicrosoftConnection) -> dict | None:
+def paused_fields(connection: MicrosoftConnection) -> dict[str, Any] | None:
     """Status fields when the mailbox may not be synced now (feature ended, reconnect)."""
-    if not feature_active(company=connection.company):
+    unusable = connection_unusable(connection)
+    if unusable is None:
+        return None
+    if unusable == Unusable.NOT_BOOKED:
         return {
             "status": SyncStatus.PAUSED,
             "retry_reason": _("Die Kalender Integration ist nicht (mehr) gebucht."),
             "next_attempt_at": None,
         }
-    if not connection.is_usable:
-        return {
-            "status": SyncStatus.RECONNECT,
-            "retry_reason": _("Die Microsoft-Anmeldung muss erneuert werden."),
-            "next_attempt_at": None,
-        }
-    return None
+    return {
+        "status": SyncStatus.RECONNECT,
+        "retry_reason": _("Die Microsoft-Anmeldung muss erneuert werden."),
+        "next_attempt_at": None,
+    }
 
 
-def failure_fields(record: CalendarEvent, exc: Exception, *, now: datetime | None = None) -> dict:
+def failure_fields(
+    record: CalendarEvent, exc: Exception, *, now: datetime | None = None
+) -> dict[str, Any]:
     """What to store after a failed run: when and why the next attempt happens."""
     now = now or timezone.now()
     attempts = record.attempts + 1

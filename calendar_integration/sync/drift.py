@@ -10,21 +10,25 @@ notified, and the sync has nothing left to send).
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ebms.accounts.models import User
 from ebms.recruiting.models import Appointment
 from ebms.recruiting.services import appointment_join_info_set, appointment_update
 
-from ..graph import errors
-from .calls import Recorder, client_for, paused_fields
-from .limits import MailboxBusy, mailbox_paused_until
+from ..microsoft import errors
+from ..microsoft.graph import GraphClient, Recorder
+from ..microsoft.mailbox import mailbox_paused_until
+from ..microsoft.time import graph_parse, graph_when
+from .calls import paused_fields
 from .models import CalendarEvent
 from .outbox import enqueue_event, record_bump
-from .payloads import graph_when
+from .payloads import room_declined
 
 logger = logging.getLogger(__name__)
 
@@ -33,21 +37,7 @@ SWEEP_INTERVAL = timedelta(hours=1)
 SWEEP_HORIZON = timedelta(days=14)
 SELECT = "start,end,isCancelled,attendees,onlineMeeting"
 
-__all__ = ["drift_check", "drift_move", "drift_reapply", "drifts_sweep", "graph_time"]
-
-
-def graph_time(value: dict) -> datetime:
-    """dateTimeTimeZone as Graph answers without Prefer outlook.timezone (UTC, 7 digits)."""
-    raw = value["dateTime"]
-    if "." in raw:
-        head, frac = raw.split(".", 1)
-        raw = f"{head}.{frac[:6]}"
-    parsed = datetime.fromisoformat(raw)
-    if value.get("timeZone", "UTC") not in ("UTC", "Etc/UTC"):
-        from zoneinfo import ZoneInfo
-
-        return parsed.replace(tzinfo=ZoneInfo(value["timeZone"]))
-    return parsed.replace(tzinfo=UTC)
+__all__ = ["drift_check", "drift_move", "drift_reapply", "drifts_sweep"]
 
 
 def _checkable(record: CalendarEvent) -> bool:
@@ -79,34 +69,25 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
         return False
     if paused_fields(record.connection) or mailbox_paused_until(record.connection_id):
         return False
-    recorder = Recorder()
-    recorder.event_ids = [record.pk]
-    recorder.operation = "drift check"
-    client = client_for(record.connection, recorder)
+    recorder = Recorder(record.pk, operation="drift check")
     try:
-        event = client.get_event(event_id=record.graph_id, select=SELECT)
+        with GraphClient(record.connection, recorder=recorder) as client:
+            event = client.get_event(event_id=record.graph_id, select=SELECT)
     except errors.NotFound:
         _flag(record, version=version, drift=CalendarEvent.Drift.DELETED)
         return True
-    except (errors.GraphError, MailboxBusy) as exc:
+    except errors.GraphError as exc:  # MailboxBusy included
         logger.info("drift check of record %s skipped: %s", record.pk, exc)
         return True
-    finally:
-        client.close()
-    fields = {"drift": "", "outlook_start": None, "outlook_end": None}
+    fields: dict[str, Any] = {"drift": "", "outlook_start": None, "outlook_end": None}
     if event.get("isCancelled"):
         fields["drift"] = CalendarEvent.Drift.DELETED
     else:
-        start, end = graph_time(event["start"]), graph_time(event["end"])
-        if (start, end) != (appointment.starts_at, appointment.ends_at):
+        start, end = graph_parse(event.get("start")), graph_parse(event.get("end"))
+        if start and end and (start, end) != (appointment.starts_at, appointment.ends_at):
             fields.update(drift=CalendarEvent.Drift.CHANGED, outlook_start=start, outlook_end=end)
     if appointment.room_email:
-        fields["room_declined"] = any(
-            (a.get("emailAddress") or {}).get("address", "").lower()
-            == appointment.room_email.lower()
-            and (a.get("status") or {}).get("response") == "declined"
-            for a in event.get("attendees") or []
-        )
+        fields["room_declined"] = room_declined(event, appointment)
     url = (event.get("onlineMeeting") or {}).get("joinUrl") or ""
     if appointment.is_online and url and record.join_url and url != record.join_url:
         fields.update(join_url=url, join_url_changed_at=now)
@@ -118,7 +99,7 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
     return True
 
 
-def _flag(record: CalendarEvent, *, version: int, **fields) -> None:
+def _flag(record: CalendarEvent, *, version: int, **fields: Any) -> None:
     """Store what Outlook shows, unless EBMS changed the appointment since it was read."""
     if CalendarEvent.objects.filter(
         pk=record.pk, wanted_version=version, synced_version=version
@@ -129,7 +110,7 @@ def _flag(record: CalendarEvent, *, version: int, **fields) -> None:
 
 def drift_reapply(*, record: CalendarEvent) -> None:
     """ "EBMS-Zeit wieder anwenden": PATCH the time again, or recreate a deleted event."""
-    fields: dict = {"drift": "", "outlook_start": None, "outlook_end": None}
+    fields: dict[str, Any] = {"drift": "", "outlook_start": None, "outlook_end": None}
     if record.drift == CalendarEvent.Drift.DELETED:
         # A new event needs a new transactionId (Graph rejects reusing one for another event).
         fields.update(
@@ -148,7 +129,7 @@ def drift_reapply(*, record: CalendarEvent) -> None:
     enqueue_event(record.pk)
 
 
-def drift_move(*, record: CalendarEvent, by) -> Appointment:
+def drift_move(*, record: CalendarEvent, by: User) -> Appointment:
     """ "In EBMS verschieben": the appointment takes Outlook's time; the candidate is told."""
     appointment = Appointment.objects.select_related("company").get(pk=record.appointment_id)
     start, end = record.outlook_start, record.outlook_end

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -18,47 +19,28 @@ from django.utils.translation import gettext as _
 from ebms.recruiting.models import Appointment
 from ebms.recruiting.services import appointment_join_info_set
 
-from ..graph import errors
-from ..graph.client import GraphClient
-from .calls import Recorder, client_for, failure_fields, paused_fields
-from .limits import mailbox_paused_until
+from ..microsoft import errors
+from ..microsoft.graph import GraphClient, Recorder
+from ..microsoft.mailbox import mailbox_paused_until
+from .calls import failure_fields, lookup, paused_fields
+from .lease import LeaseLost, claim, mark_synced, release, store
 from .models import CalendarEvent, SyncStatus
-from .outbox import claim, connection_for, mark_synced, release, send_event
+from .outbox import connection_for, send_event
 from .payloads import (
-    PROPERTY_ID,
     appointment_payload,
     create_body,
     join_block_extract,
     join_text,
     patch_for,
+    room_declined,
     teams_wanted,
 )
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["LeaseLost", "event_sync", "lookup", "store"]
+__all__ = ["event_sync"]
 
 CHANGED_MEANWHILE = "changed meanwhile"
-
-
-class LeaseLost(Exception):
-    """Another run took the record over (our lease expired): stop without writing."""
-
-
-def store(record: CalendarEvent, token: str, **fields) -> None:
-    """Persist a step's outcome now, only while we still hold the lease."""
-    if not CalendarEvent.objects.filter(pk=record.pk, lease_token=token).update(**fields):
-        raise LeaseLost(record.pk)
-    for name, value in fields.items():
-        setattr(record, name, value)
-
-
-def lookup(client: GraphClient, recorder: Recorder, record: CalendarEvent) -> dict | None:
-    """Our event in the mailbox, found by the extended property (after an unknown outcome)."""
-    recorder.operation = "lookup"
-    found = client.find_events_by_property(property_id=PROPERTY_ID, value=str(record.key))
-    alive = [event for event in found if not event.get("isCancelled")]
-    return alive[0] if alive else None
 
 
 def event_sync(record_id: int) -> str:
@@ -111,8 +93,7 @@ def _run(record: CalendarEvent, token: str) -> str:
     appointment = Appointment.objects.select_related(
         "company", "recruiter", "application__candidate", "application__position"
     ).get(pk=record.appointment_id)
-    recorder = Recorder()
-    recorder.event_ids = [record.pk]
+    recorder = Recorder(record.pk)
     try:
         _reconcile(record, token, appointment, recorder)
     except LeaseLost:
@@ -138,36 +119,33 @@ def _park_mailbox(record: CalendarEvent) -> None:
     ).exclude(status=SyncStatus.FAILED).update(status=SyncStatus.RECONNECT, next_attempt_at=None)
 
 
-def _reconcile(record, token, appointment, recorder) -> None:
+def _reconcile(
+    record: CalendarEvent, token: str, appointment: Appointment, recorder: Recorder
+) -> None:
     if appointment.recruiter_id != record.connection.user_id and not appointment.is_cancelled:
         _move(record, token, appointment, recorder)
-    client = client_for(record.connection, recorder)
-    try:
+    with GraphClient(record.connection, recorder=recorder) as client:
         if appointment.is_cancelled:
-            _cancel(record, token, appointment, client, recorder)
+            _cancel(record, token, appointment, client)
         elif not record.graph_id:
-            _create(record, token, appointment, client, recorder)
+            _create(record, token, appointment, client)
         else:
-            _update(record, token, appointment, client, recorder)
-    finally:
-        client.close()
+            _update(record, token, appointment, client, appointment_payload(appointment))
 
 
-def _move(record, token, appointment, recorder) -> None:
+def _move(record: CalendarEvent, token: str, appointment: Appointment, recorder: Recorder) -> None:
     """Another organizer: cancel in the old mailbox, create anew in the new one."""
     new = connection_for(appointment.recruiter)
     if record.graph_id and not record.removed and record.connection.is_usable:
-        old_client = client_for(record.connection, recorder)
         recorder.operation = "cancel (organizer changed)"
-        try:
+        with (
+            GraphClient(record.connection, recorder=recorder) as old_client,
+            contextlib.suppress(errors.NotFound),
+        ):
             old_client.cancel_event(
                 event_id=record.graph_id, comment=_("Der Termin hat einen neuen Organisator.")
             )
-        except errors.NotFound:
-            pass
-        finally:
-            old_client.close()
-    fields = {
+    fields: dict[str, Any] = {
         "graph_id": "",
         "ical_uid": "",
         "snapshot": {},
@@ -187,7 +165,9 @@ def _move(record, token, appointment, recorder) -> None:
         )
 
 
-def _adopt(record, token, event: dict, snapshot: dict) -> None:
+def _adopt(
+    record: CalendarEvent, token: str, event: dict[str, Any], snapshot: dict[str, Any]
+) -> None:
     store(
         record,
         token,
@@ -199,16 +179,18 @@ def _adopt(record, token, event: dict, snapshot: dict) -> None:
     )
 
 
-def _create(record, token, appointment, client, recorder) -> None:
+def _create(
+    record: CalendarEvent, token: str, appointment: Appointment, client: GraphClient
+) -> None:
     payload = appointment_payload(appointment)
     if record.create_sent_at is not None:
-        found = lookup(client, recorder, record)
+        found = lookup(client, record)
         if found is not None:
             _adopt(record, token, found, record.pending_snapshot or {})
-            _update(record, token, appointment, client, recorder, known=found)
+            _update(record, token, appointment, client, payload, known=found)
             return
     store(record, token, create_sent_at=timezone.now(), pending_snapshot=payload)
-    recorder.operation = "create"
+    client.recorder.operation = "create"
     try:
         event = client.create_event(event=create_body(record, payload))
     except errors.Throttled:
@@ -219,14 +201,20 @@ def _create(record, token, appointment, client, recorder) -> None:
     _after_write(record, token, appointment, event)
 
 
-def _update(record, token, appointment, client, recorder, known: dict | None = None) -> None:
-    payload = appointment_payload(appointment)
+def _update(
+    record: CalendarEvent,
+    token: str,
+    appointment: Appointment,
+    client: GraphClient,
+    payload: dict[str, Any],
+    known: dict[str, Any] | None = None,
+) -> None:
     changes = patch_for(record, payload)
     if not changes:
         if known is not None:
             _after_write(record, token, appointment, known)
         return
-    recorder.operation = "update"
+    client.recorder.operation = "update"
     try:
         event = client.update_event(event_id=record.graph_id, changes=changes)
     except errors.NotFound:
@@ -234,29 +222,27 @@ def _update(record, token, appointment, client, recorder, known: dict | None = N
         store(record, token, drift=CalendarEvent.Drift.DELETED, drift_checked_at=timezone.now())
         raise
     snapshot = {**record.snapshot, **{name: payload[name] for name in payload if name in changes}}
-    fields = {"snapshot": snapshot}
+    fields: dict[str, Any] = {"snapshot": snapshot}
     if "start" in changes or "end" in changes:
         fields.update(drift="", outlook_start=None, outlook_end=None)
-    if "attendees" in changes or "start" in changes:
-        fields["room_declined"] = _room_declined(event, appointment)
-    store(record, token, **fields)
-    _after_write(record, token, appointment, event)
+    room_asked = "attendees" in changes or "start" in changes
+    _after_write(record, token, appointment, event, fields=fields, room_asked=room_asked)
 
 
-def _room_declined(event: dict, appointment: Appointment) -> bool:
-    room = (appointment.room_email or "").lower()
-    for attendee in event.get("attendees") or []:
-        address = (attendee.get("emailAddress") or {}).get("address", "").lower()
-        if room and address == room:
-            return (attendee.get("status") or {}).get("response") == "declined"
-    return False
-
-
-def _after_write(record, token, appointment: Appointment, event: dict) -> None:
-    """Teams: hand Microsoft's join information to recruiting (releases the e-mail)."""
-    fields = {}
-    if appointment.room_email and "attendees" in event:
-        fields["room_declined"] = _room_declined(event, appointment)
+def _after_write(
+    record: CalendarEvent,
+    token: str,
+    appointment: Appointment,
+    event: dict[str, Any],
+    *,
+    fields: dict[str, Any] | None = None,
+    room_asked: bool = False,
+) -> None:
+    """Store a write's outcome once: `fields`, the room's answer, and Teams join information
+    (handed to recruiting, which releases the candidate e-mail)."""
+    fields = dict(fields or {})
+    if room_asked or (appointment.room_email and "attendees" in event):
+        fields["room_declined"] = room_declined(event, appointment)
     if not teams_wanted(appointment):
         if record.teams_missing:
             fields["teams_missing"] = False  # the recruiter typed a link instead
@@ -280,15 +266,17 @@ def _after_write(record, token, appointment: Appointment, event: dict) -> None:
         )
 
 
-def _cancel(record, token, appointment, client, recorder) -> None:
+def _cancel(
+    record: CalendarEvent, token: str, appointment: Appointment, client: GraphClient
+) -> None:
     if record.removed:
         return
     if not record.graph_id and record.create_sent_at is not None:
-        found = lookup(client, recorder, record)
+        found = lookup(client, record)
         if found is not None:
             _adopt(record, token, found, record.pending_snapshot or {})
     if record.graph_id:
-        recorder.operation = "cancel"
+        client.recorder.operation = "cancel"
         # 404: already gone in Outlook, the wanted state holds.
         with contextlib.suppress(errors.NotFound):
             client.cancel_event(event_id=record.graph_id, comment=appointment.cancel_reason)

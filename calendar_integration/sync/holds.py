@@ -8,24 +8,24 @@ throttled item pauses the mailbox like a direct 429.
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
 
 from ebms.recruiting.models import Proposal
 
-from ..graph import errors
-from ..graph.client import IMMUTABLE_IDS
-from .calls import Recorder, client_for, failure_fields, paused_fields
-from .engine import LeaseLost, lookup, store
-from .limits import mailbox_paused_until
+from ..microsoft import errors
+from ..microsoft.graph import BATCH_MAX, BatchRequest, GraphClient, Recorder
+from ..microsoft.mailbox import mailbox_paused_until
+from .calls import failure_fields, lookup, paused_fields
+from .lease import LeaseLost, claim, mark_synced, release, store
 from .models import CalendarEvent, SyncLog, SyncStatus
-from .outbox import claim, mark_synced, release
 from .payloads import create_body, hold_payload
 
-BATCH_MAX = 20
+Claimed = dict[int, str]
 
-__all__ = ["BATCH_MAX", "holds_sync"]
+__all__ = ["holds_sync"]
 
 
 def holds_sync(proposal_id: int) -> str:
@@ -60,7 +60,7 @@ def holds_sync(proposal_id: int) -> str:
     return "done"
 
 
-def _sync_mailbox(records, claimed, proposal) -> None:
+def _sync_mailbox(records: list[CalendarEvent], claimed: Claimed, proposal: Proposal) -> None:
     connection = records[0].connection
     parked = paused_fields(connection)
     until = mailbox_paused_until(connection.pk)
@@ -70,29 +70,30 @@ def _sync_mailbox(records, claimed, proposal) -> None:
         for record in records:
             _safe_store(record, claimed, **parked)
         return
-    recorder = Recorder()
-    client = client_for(connection, recorder)
-    items, versions = [], {r.pk: r.wanted_version for r in records}
-    for record in records:
-        try:
-            item = _item_for(record, claimed[record.pk], proposal, client, recorder)
-        except errors.GraphError as exc:
-            _safe_store(record, claimed, **failure_fields(record, exc))
-            continue
-        if item is None:
-            mark_synced(record.pk, claimed[record.pk], versions[record.pk])
-        else:
-            items.append((record, item))
-    client.close()
-    for start in range(0, len(items), BATCH_MAX):
-        _send_batch(items[start : start + BATCH_MAX], connection, claimed, versions)
+    items: list[tuple[CalendarEvent, BatchRequest]] = []
+    versions = {r.pk: r.wanted_version for r in records}
+    with GraphClient(connection) as client:
+        for record in records:
+            try:
+                item = _item_for(record, claimed[record.pk], proposal, client)
+            except errors.GraphError as exc:
+                _safe_store(record, claimed, **failure_fields(record, exc))
+                continue
+            if item is None:
+                mark_synced(record.pk, claimed[record.pk], versions[record.pk])
+            else:
+                items.append((record, item))
+        for start in range(0, len(items), BATCH_MAX):
+            _send_batch(client, items[start : start + BATCH_MAX], claimed, versions)
 
 
-def _item_for(record, token, proposal, client, recorder) -> dict | None:
+def _item_for(
+    record: CalendarEvent, token: str, proposal: Proposal, client: GraphClient
+) -> BatchRequest | None:
     """The batch request this hold needs, or None when it is already as wanted."""
     if record.create_sent_at is not None and not record.graph_id:
-        recorder.event_ids = [record.pk]
-        found = lookup(client, recorder, record)
+        client.recorder.event_ids = [record.pk]
+        found = lookup(client, record)
         if found is not None:
             store(record, token, graph_id=found["id"], snapshot=record.pending_snapshot,
                   create_sent_at=None)  # fmt: skip
@@ -101,58 +102,48 @@ def _item_for(record, token, proposal, client, recorder) -> dict | None:
     if record.wanted and not record.graph_id and record.slot is not None:
         payload = hold_payload(proposal, record.slot)
         store(record, token, create_sent_at=timezone.now(), pending_snapshot=payload)
-        return {
-            "id": str(record.pk),
-            "method": "POST",
-            "url": "/me/events",
-            "headers": {"Content-Type": "application/json", "Prefer": IMMUTABLE_IDS},
-            "body": create_body(record, payload),
-        }
+        return GraphClient.batch_create(str(record.pk), event=create_body(record, payload))
     if not record.wanted and record.graph_id and not record.removed:
-        return {
-            "id": str(record.pk),
-            "method": "DELETE",
-            "url": f"/me/events/{record.graph_id}",
-            "headers": {"Prefer": IMMUTABLE_IDS},
-        }
+        return GraphClient.batch_delete(str(record.pk), event_id=record.graph_id)
     return None
 
 
-def _send_batch(items, connection, claimed, versions) -> None:
+def _send_batch(
+    client: GraphClient,
+    items: list[tuple[CalendarEvent, BatchRequest]],
+    claimed: Claimed,
+    versions: dict[int, int],
+) -> None:
     started = timezone.now()
-    # Graph runs up to 4 items of a batch in parallel: the batch holds as many slots.
-    client = client_for(connection, Recorder(), slots=len(items))
+    client.recorder = Recorder()  # the batch's items are recorded one by one below
     try:
-        answers = client.batch(requests_=[item for _record, item in items])
+        answers = client.batch([item for _record, item in items])
     except Exception as exc:  # noqa: BLE001 - the whole batch failed: each record retries
         for record, _item in items:
             _safe_store(record, claimed, **failure_fields(record, exc))
         return
-    finally:
-        client.close()
     duration = int((timezone.now() - started).total_seconds() * 1000)
     for record, item in items:
-        answer = answers.get(item["id"], {"status": 0})
-        problem = errors.from_batch_item(answer)
+        answer = answers.get(item["id"])
+        problem = answer.error if answer is not None else errors.from_batch_item({"status": 0})
         SyncLog.objects.create(
             event=record,
             operation=f"batch: {'create hold' if item['method'] == 'POST' else 'delete hold'}",
             method=item["method"],
             path=item["url"][:300],
-            status=int(answer.get("status") or 0),
+            status=answer.status if answer is not None else 0,
             duration_ms=duration,
-            request_id=str((answer.get("headers") or {}).get("request-id", ""))[:64],
+            request_id=(answer.request_id if answer is not None else "")[:64],
             error_code=problem.code[:100] if problem else "",
         )
         if item["method"] == "DELETE" and (problem is None or isinstance(problem, errors.NotFound)):
             _safe_store(record, claimed, removed=True)
-        elif item["method"] == "POST" and problem is None:
-            body = answer.get("body") or {}
+        elif item["method"] == "POST" and problem is None and answer is not None:
             _safe_store(
                 record,
                 claimed,
-                graph_id=body.get("id", ""),
-                ical_uid=body.get("iCalUId") or "",
+                graph_id=answer.body.get("id", ""),
+                ical_uid=answer.body.get("iCalUId") or "",
                 snapshot=record.pending_snapshot,
                 pending_snapshot={},
                 create_sent_at=None,
@@ -163,6 +154,6 @@ def _send_batch(items, connection, claimed, versions) -> None:
         mark_synced(record.pk, claimed[record.pk], versions[record.pk])
 
 
-def _safe_store(record, claimed, **fields) -> None:
+def _safe_store(record: CalendarEvent, claimed: Claimed, **fields: Any) -> None:
     with contextlib.suppress(LeaseLost):
         store(record, claimed[record.pk], **fields)

@@ -1,22 +1,20 @@
-"""The outbox side: recruiting's announcements bump the wanted version of a record inside the
-change's transaction; the task is only a wake-up sent on commit (the sweep repairs lost ones).
-
-Also the claim (a conditional UPDATE with a lease) every worker takes before touching a
-record, so two workers never sync the same record at once and a dead worker's claim expires.
+"""The outbox (queue): recruiting's announcements bump the wanted version of a record inside
+the change's transaction; the task is only a wake-up sent on commit (the sweep repairs lost
+ones). A wake-up names its task, as on the wire; this module never imports the tasks.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from typing import Any
 
-from django.conf import settings
+from celery import current_app
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from ebms.accounts.models import User
 from ebms.recruiting.models import Appointment, Proposal
 
 from ..models import ConnectionState, MicrosoftConnection
@@ -24,28 +22,28 @@ from .models import CalendarEvent, SyncStatus
 
 logger = logging.getLogger(__name__)
 
-# Longer than one reconcile may take (a few Graph calls with a 30 s read timeout each).
-LEASE = timedelta(seconds=getattr(settings, "CALENDAR_SYNC_LEASE_SECONDS", 300))
 # Fields that never reach Outlook: a change of only these needs no sync.
 NOT_SYNCED = {"candidate_message"}
+# The registered Celery names (sync/tasks.py); queued messages and the beat use them.
+EVENT_TASK = "calendar_integration.sync.tasks.event_sync"
+HOLDS_TASK = "calendar_integration.sync.tasks.holds_sync"
 
 __all__ = [
-    "LEASE",
+    "EVENT_TASK",
+    "HOLDS_TASK",
     "backfill_connection",
-    "claim",
-    "mark_synced",
     "connection_for",
+    "dispatch",
     "enqueue_event",
     "enqueue_holds",
     "on_recruiting_event",
     "record_bump",
-    "release",
     "send_event",
     "send_holds",
 ]
 
 
-def connection_for(user) -> MicrosoftConnection | None:
+def connection_for(user: User) -> MicrosoftConnection | None:
     """The recruiter's connection unless he never connected or disconnected on purpose."""
     return (
         MicrosoftConnection.objects.filter(user=user)
@@ -54,46 +52,44 @@ def connection_for(user) -> MicrosoftConnection | None:
     )
 
 
-def _send(task, arg: int) -> None:
-    # CALENDAR_SYNC_DISPATCH (dotted path, tests only) takes the wake-up instead of the broker,
-    # so a test can deliver it later, twice or out of order: `dispatch(task=task, arg=arg)`.
-    dispatch = getattr(settings, "CALENDAR_SYNC_DISPATCH", "")
+def celery_dispatch(task_name: str, arg: int) -> None:
+    """Publish the wake-up (eager in the embedded mode and in tests)."""
+    current_app.tasks[task_name].delay(arg)
+
+
+# How wake-ups travel: Celery in production. A documented seam: the sync tests swap it for
+# an inbox (sync/tests/conftest.py `sync_inbox`) to deliver messages late, twice or never.
+dispatch: Callable[[str, int], None] = celery_dispatch
+
+
+def _send(task_name: str, arg: int) -> None:
     try:
-        if dispatch:
-            import_string(dispatch)(task=task, arg=arg)
-        else:
-            task.delay(arg)
+        dispatch(task_name, arg)
     except Exception:  # noqa: BLE001 - broker down: the sweep re-enqueues, nothing is lost
-        logger.warning("could not enqueue %s(%s); the sweep will pick it up", task.name, arg)
+        logger.warning("could not enqueue %s(%s); the sweep will pick it up", task_name, arg)
 
 
 def send_event(record_id: int) -> None:
     """Wake a worker for the record now (outside any transaction)."""
-    from .tasks import event_sync
-
-    _send(event_sync, record_id)
+    _send(EVENT_TASK, record_id)
 
 
 def send_holds(proposal_id: int) -> None:
-    from .tasks import holds_sync
-
-    _send(holds_sync, proposal_id)
+    """Wake a worker for the proposal's holds now."""
+    _send(HOLDS_TASK, proposal_id)
 
 
 def enqueue_event(record_id: int) -> None:
     """Wake a worker for the record once the current transaction commits."""
-    from .tasks import event_sync
-
-    transaction.on_commit(lambda: _send(event_sync, record_id))
+    transaction.on_commit(lambda: _send(EVENT_TASK, record_id))
 
 
 def enqueue_holds(proposal_id: int) -> None:
-    from .tasks import holds_sync
+    """Wake a worker for the proposal's holds once the current transaction commits."""
+    transaction.on_commit(lambda: _send(HOLDS_TASK, proposal_id))
 
-    transaction.on_commit(lambda: _send(holds_sync, proposal_id))
 
-
-def record_bump(records, **fields) -> int:
+def record_bump(records: QuerySet[CalendarEvent], **fields: Any) -> int:
     """Raise the wanted version (a queryset of records): due now, whatever failed before."""
     return records.update(
         wanted_version=F("wanted_version") + 1,
@@ -121,7 +117,7 @@ def _appointment_record(appointment: Appointment) -> CalendarEvent | None:
     )
 
 
-def backfill_connection(*, connection) -> int:
+def backfill_connection(*, connection: MicrosoftConnection) -> int:
     """Appointments the recruiter planned before connecting: now they go to Outlook too.
 
     Only future, planned appointments without a record; the number of records created.
@@ -148,7 +144,7 @@ def backfill_connection(*, connection) -> int:
     return len(records)
 
 
-def on_recruiting_event(event: str, **payload) -> None:
+def on_recruiting_event(event: str, **payload: Any) -> None:
     """The hooks listener (runs inside the change's transaction)."""
     if event in ("appointment_created", "appointment_changed", "appointment_cancelled"):
         appointment = payload["appointment"]
@@ -170,7 +166,7 @@ def on_recruiting_event(event: str, **payload) -> None:
             enqueue_holds(proposal.pk)
 
 
-def _holds(proposal: Proposal):
+def _holds(proposal: Proposal) -> QuerySet[CalendarEvent]:
     return CalendarEvent.objects.filter(proposal=proposal, kind=CalendarEvent.Kind.HOLD)
 
 
@@ -209,46 +205,3 @@ def _holds_pick(proposal: Proposal, appointment: Appointment) -> None:
             enqueue_event(record.pk)
     if record_bump(_holds(proposal).filter(wanted=True), wanted=False):
         enqueue_holds(proposal.pk)
-
-
-# --- claims -------------------------------------------------------------------------------
-
-
-def claim(record_id: int, *, now: datetime | None = None) -> str | None:
-    """Take the record for one run (conditional UPDATE); None when another run holds it."""
-    now = now or timezone.now()
-    token = uuid.uuid4().hex
-    taken = (
-        CalendarEvent.objects.filter(pk=record_id)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=now + LEASE, lease_token=token)
-    )
-    return token if taken else None
-
-
-def mark_synced(record_id: int, token: str, version: int) -> bool:
-    """The record reached `version` (compare-and-set); False when EBMS wants a newer one
-    or another run holds the lease."""
-    return bool(
-        CalendarEvent.objects.filter(
-            pk=record_id, lease_token=token, wanted_version=version
-        ).update(
-            synced_version=version,
-            status=SyncStatus.SYNCED,
-            attempts=0,
-            retry_reason="",
-            last_error_code="",
-            last_error_message="",
-            next_attempt_at=None,
-            synced_at=timezone.now(),
-        )
-    )
-
-
-def release(record_id: int, token: str, **fields) -> bool:
-    """Give the record back, storing `fields`; False when the lease was lost meanwhile."""
-    return bool(
-        CalendarEvent.objects.filter(pk=record_id, lease_token=token).update(
-            lease_until=None, lease_token="", **fields
-        )
-    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from ebms.recruiting.models import Appointment, AppointmentKind, Proposal, ProposalSlot
 
+from ..microsoft.time import graph_when
 from .models import CalendarEvent, CompanySyncSettings
 
 # Our tag on every event (singleValueExtendedProperty, a named string property in our own
@@ -29,20 +31,12 @@ __all__ = [
     "PROPERTY_ID",
     "appointment_payload",
     "create_body",
-    "graph_when",
     "hold_payload",
     "join_block_extract",
     "join_text",
     "patch_for",
+    "room_declined",
 ]
-
-
-def graph_when(value, zone_name: str) -> dict:
-    """dateTimeTimeZone in the company's zone (no offset inside dateTime)."""
-    from zoneinfo import ZoneInfo
-
-    local = value.astimezone(ZoneInfo(zone_name))
-    return {"dateTime": local.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": zone_name}
 
 
 def _sensitivity(company) -> str:
@@ -112,6 +106,16 @@ def appointment_payload(appointment: Appointment) -> dict:
         "sensitivity": _sensitivity(company),
         "allowNewTimeProposals": False,
     }
+
+
+def room_declined(event: dict[str, Any], appointment: Appointment) -> bool:
+    """The room (resource attendee) answered "declined" in Outlook's answer `event`."""
+    room = (appointment.room_email or "").lower()
+    for attendee in event.get("attendees") or []:
+        address = (attendee.get("emailAddress") or {}).get("address", "").lower()
+        if room and address == room:
+            return (attendee.get("status") or {}).get("response") == "declined"
+    return False
 
 
 def teams_wanted(appointment: Appointment) -> bool:

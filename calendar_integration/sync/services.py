@@ -4,6 +4,7 @@ melden", the Teams join-info provider, and the settings write."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,12 +12,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ebms.accounts.services import feature_active
+from ebms.accounts.models import Company, User
 from ebms.recruiting.models import Appointment
 
+from ..connection.selectors import connection_unusable
+from ..microsoft.mailbox import mailbox_paused_until
 from ..models import MicrosoftConnection
 from .calls import paused_fields
-from .limits import mailbox_paused_until
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncStatus
 from .outbox import enqueue_event, record_bump, send_event, send_holds
 from .payloads import teams_wanted
@@ -37,10 +39,12 @@ def provides_join_info(appointment: Appointment) -> bool:
     candidate's invitation waits for it)."""
     if not teams_wanted(appointment):
         return False  # not online, or the recruiter's typed link is the join information
-    connection = MicrosoftConnection.objects.filter(user_id=appointment.recruiter_id).first()
-    if connection is None or not connection.is_usable:
-        return False
-    if not feature_active(company=appointment.company):
+    connection = (
+        MicrosoftConnection.objects.select_related("company")
+        .filter(user_id=appointment.recruiter_id)
+        .first()
+    )
+    if connection_unusable(connection) is not None:
         return False
     if appointment.pk is None:
         return True  # recruiting's validation asks with an unsaved appointment
@@ -50,7 +54,7 @@ def provides_join_info(appointment: Appointment) -> bool:
     ).exists()
 
 
-def sync_sweep(*, now: datetime | None = None, limit: int = 500) -> dict:
+def sync_sweep(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Beat: wake what is due (lost messages, retries), resume parked work that may run."""
     now = now or timezone.now()
     dirty = CalendarEvent.objects.filter(synced_version__lt=F("wanted_version")).filter(
@@ -69,7 +73,8 @@ def sync_sweep(*, now: datetime | None = None, limit: int = 500) -> dict:
         .order_by("next_attempt_at")
         .values_list("pk", "kind", "proposal_id", "connection_id")[:limit]
     )
-    events, proposals = [], set()
+    events: list[int] = []
+    proposals: set[int] = set()
     paused_mailboxes: dict[int, bool] = {}
     for pk, kind, proposal_id, connection_id in due:
         if connection_id not in paused_mailboxes:
@@ -98,13 +103,17 @@ def record_retry(*, record: CalendarEvent) -> None:
     enqueue_event(record.pk)
 
 
-def problem_report_create(*, record: CalendarEvent | None, appointment: Appointment, by,
-                          message: str) -> ProblemReport:  # fmt: skip
+def problem_report_create(
+    *, record: CalendarEvent | None, appointment: Appointment, by: User, message: str
+) -> ProblemReport:
     """ "Problem melden" (beta): status and Graph history, mailed to the community managers.
 
     Holds no tokens and no candidate data (only ids, codes, request-ids).
     """
-    details: dict = {"appointment_id": appointment.pk, "company_id": appointment.company_id}
+    details: dict[str, Any] = {
+        "appointment_id": appointment.pk,
+        "company_id": appointment.company_id,
+    }
     if record is not None:
         details["sync"] = {
             "record_id": record.pk,
@@ -161,7 +170,8 @@ def problem_report_create(*, record: CalendarEvent | None, appointment: Appointm
     return report
 
 
-def sync_settings_set(*, company, sensitivity: str) -> CompanySyncSettings:
+def sync_settings_set(*, company: Company, sensitivity: str) -> CompanySyncSettings:
+    """The company's sensitivity for new and changed Outlook events."""
     row, _created = CompanySyncSettings.objects.update_or_create(
         company=company, defaults={"sensitivity": sensitivity}
     )

@@ -3,16 +3,16 @@ the appointment page panel (called once from AppConfig.ready)."""
 
 from __future__ import annotations
 
+from ebms.recruiting import hooks
+
+from .outbox import on_recruiting_event
+from .services import provides_join_info
+
 PANEL = "calendar_integration/sync/panel.html"
 
 
 def connect() -> None:
     """Register with recruiting hooks (idempotent)."""
-    from ebms.recruiting import hooks
-
-    from .outbox import on_recruiting_event
-    from .services import provides_join_info
-
     hooks.listen(on_recruiting_event)
     hooks.provide_join_info(provides_join_info)
     hooks.provide_panel("appointment_detail", PANEL)

@@ -134,7 +134,7 @@ def test_an_id_token_signed_with_an_unknown_key_is_refused_not_a_crash(m365):
     import pytest
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from calendar_integration.identity import verify_id_token
+    from calendar_integration.microsoft.identity import verify_id_token
 
     foreign_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forged = pyjwt.encode(

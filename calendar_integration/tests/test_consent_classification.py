@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from calendar_integration.consent import Kind, aadsts_code, classify
+from calendar_integration.microsoft.consent import Kind, aadsts_code, classify
 
 DESCRIPTION = "AADSTS{code}: Some text.\r\nTrace ID: 1\r\nCorrelation ID: 2\r\nTimestamp: 2026"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from calendar_integration.lifecycle import sync_paused_reason
+from calendar_integration.connection.lifecycle import sync_paused_reason
 from calendar_integration.models import AuthFlow, MicrosoftConnection
 from ebms.accounts.models import Company, Role, User
 from ebms.accounts.services import booking_end

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from calendar_integration.lifecycle import connections_keep_alive
+from calendar_integration.connection.lifecycle import connections_keep_alive
 from calendar_integration.models import ConnectionState, MicrosoftConnection
 from ebms.accounts.models import Role
 

@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from calendar_integration.graph import errors
+from calendar_integration.microsoft import errors
 
 
 def _response(status: int, code: str = "", headers: dict | None = None) -> requests.Response:

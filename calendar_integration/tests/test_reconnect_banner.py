@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from calendar_integration.context_processors import reconnect_banner
+from calendar_integration.connection.context_processors import reconnect_banner
 from calendar_integration.models import ConnectionState, MicrosoftConnection
 
 

@@ -9,10 +9,10 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection as db
 
-from calendar_integration import crypto
-from calendar_integration.graph.client import GraphClient
-from calendar_integration.graph.errors import ReconnectNeeded
-from calendar_integration.identity import token_for
+from calendar_integration.microsoft import crypto
+from calendar_integration.microsoft.errors import ReconnectNeeded
+from calendar_integration.microsoft.graph import GraphClient
+from calendar_integration.microsoft.identity import token_for
 from calendar_integration.models import ConnectionState, MicrosoftConnection
 
 from .conftest import connect

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_integration.graph.client import GraphClient
-from calendar_integration.graph.errors import ReconnectNeeded
-from calendar_integration.identity import token_for
+from calendar_integration.microsoft.errors import ReconnectNeeded
+from calendar_integration.microsoft.graph import GraphClient
+from calendar_integration.microsoft.identity import token_for
 from calendar_integration.models import AuthFlow, ConnectionState, MicrosoftConnection
 from calendar_integration.tasks import tokens_keep_alive
 from m365sim.identity import directory
@@ -138,8 +138,8 @@ def test_old_sign_in_flows_are_purged(m365, connected):
 
 
 def test_two_workers_losing_the_same_token_send_one_reconnect_mail(m365, connected, mailoutbox):
-    from calendar_integration.consent import Kind, Problem
-    from calendar_integration.lifecycle import connection_lost
+    from calendar_integration.connection.lifecycle import connection_lost
+    from calendar_integration.microsoft.consent import Kind, Problem
 
     # Both read the row while it still looked healthy (stale copies), then both fail.
     first = MicrosoftConnection.objects.get(pk=connected.pk)

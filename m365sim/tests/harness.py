@@ -137,7 +137,7 @@ class M365:
 
     def http(self):
         """The product's Microsoft session, mapping Microsoft's hosts onto this simulator."""
-        from calendar_integration.http import MicrosoftSession
+        from calendar_integration.microsoft.http import MicrosoftSession
 
         return self._track(MicrosoftSession())
 

@@ -17,8 +17,8 @@ import msal
 from django.conf import settings
 from django.utils import timezone
 
-from calendar_integration.http import MicrosoftSession
-from calendar_integration.identity import BASE_SCOPES, token_state_store
+from calendar_integration.microsoft.http import MicrosoftSession
+from calendar_integration.microsoft.identity import BASE_SCOPES, token_state_store
 from calendar_integration.models import ConnectionState, MicrosoftConnection
 from ebms.accounts.models import Company, Role, User
 from ebms.accounts.services import booking_activate

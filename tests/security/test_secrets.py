@@ -21,9 +21,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_integration import crypto
-from calendar_integration.graph.client import GraphClient
-from calendar_integration.identity import token_for
+from calendar_integration.microsoft import crypto
+from calendar_integration.microsoft.graph import GraphClient
+from calendar_integration.microsoft.identity import token_for
 from calendar_integration.models import ConnectionState, MicrosoftConnection
 from calendar_integration.tasks import tokens_keep_alive
 from calendar_integration.tests.conftest import connect

@@ -7,7 +7,7 @@ organizer's mailbox, and none we cannot attribute. At the end (faults cleared, s
 nothing is dirty): the simulator's calendar equals what EBMS wants.
 
 How the test controls time and delivery (no mocks of our code):
-- Wake-ups: CALENDAR_SYNC_DISPATCH routes the sync's task messages into `inbox.MESSAGES`;
+- Wake-ups: `outbox.dispatch` (swapped for `inbox.capture`) routes the sync's task messages into `inbox.MESSAGES`;
   the test runs them through Celery's `Task.apply` when a rule says so.
 - Clock: the sync reads `django.utils.timezone.now()` directly, so "time passes" shifts every
   stored sync time (next attempt, lease, Retry-After pause) into the past by the same amount
@@ -36,8 +36,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from calendar_integration.sync import outbox
+from calendar_integration.sync.lease import LEASE
 from calendar_integration.sync.models import CalendarEvent, MailboxPause, SyncStatus
-from calendar_integration.sync.outbox import LEASE
 from calendar_integration.sync.payloads import PROPERTY_ID
 from calendar_integration.sync.services import sync_sweep
 from ebms.celery import app
@@ -404,8 +405,10 @@ def _reset() -> None:
     Event.objects.all().delete()
 
 
-def test_the_sync_converges_under_any_interleaving(m365, rita, alice, olaf, application, settings):
-    settings.CALENDAR_SYNC_DISPATCH = "tests.stateful.inbox.capture"
+def test_the_sync_converges_under_any_interleaving(
+    m365, rita, alice, olaf, application, monkeypatch
+):
+    monkeypatch.setattr(outbox, "dispatch", inbox.capture)
     SyncMachine.m365, SyncMachine.alice = m365, alice
     SyncMachine.olaf, SyncMachine.application = olaf, application
 

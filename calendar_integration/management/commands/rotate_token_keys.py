@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from calendar_integration.services import token_keys_rotate
+from calendar_integration.connection.services import token_keys_rotate
 
 
 class Command(BaseCommand):

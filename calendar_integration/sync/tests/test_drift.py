@@ -140,19 +140,20 @@ def test_a_refused_move_keeps_the_warning(m365, rita, alice, application):
     assert record_of(appointment).drift == CalendarEvent.Drift.CHANGED
 
 
-def drop_wake_up(*, task, arg) -> None:
-    """CALENDAR_SYNC_DISPATCH for the test below: the sync task is not run (yet)."""
+def drop_wake_up(task_name: str, arg: int) -> None:
+    """`outbox.dispatch` for the test below: the sync task is not run (yet)."""
 
 
 def test_a_sweep_with_a_stale_record_does_not_flag_an_ebms_change_as_drift(
-    m365, rita, alice, application, settings
+    m365, rita, alice, application, monkeypatch
 ):
+    from calendar_integration.sync import outbox
     from calendar_integration.sync.drift import drift_check
     from ebms.recruiting.services import appointment_update
 
     appointment = plan(application=application, by=alice)
     stale = record_of(appointment)  # loaded by a sweep before EBMS moved the appointment
-    settings.CALENDAR_SYNC_DISPATCH = f"{__name__}.drop_wake_up"
+    monkeypatch.setattr(outbox, "dispatch", drop_wake_up)
     appointment_update(
         appointment=appointment,
         by=alice,

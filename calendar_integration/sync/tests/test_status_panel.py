@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from calendar_integration.sync.limits import MailboxBusy, mailbox_slot
+from calendar_integration.microsoft.mailbox import MailboxBusy, mailbox_slot
 from calendar_integration.sync.models import CalendarEvent, ProblemReport, SyncStatus
 from ebms.accounts.models import Company, Role, User
 from m365sim.graph import faults

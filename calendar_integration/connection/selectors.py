@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db.models import OuterRef, Subquery
 
 from ebms.accounts.models import Company, Role, User
+from ebms.accounts.services import feature_active
 
-from .models import ConnectionState, FunctionCheck, MicrosoftConnection
+from ..models import ConnectionState, FunctionCheck, MicrosoftConnection
 
-__all__ = ["company_connection_overview", "connection_for", "latest_check", "needs_reconnect"]
+__all__ = [
+    "Unusable",
+    "company_connection_overview",
+    "connection_for",
+    "connection_unusable",
+    "latest_check",
+    "needs_reconnect",
+]
+
+
+class Unusable(StrEnum):
+    """Why a connection may not be used now."""
+
+    NOT_CONNECTED = "not_connected"
+    NOT_BOOKED = "not_booked"
+    RECONNECT = "reconnect"
+
+
+def connection_unusable(connection: MicrosoftConnection | None) -> Unusable | None:
+    """The one rule "may EBMS use this connection now?": None when it may.
+
+    A connection exists, its company has the feature booked, and its tokens are usable
+    (aktiv or ohne Räume).
+    """
+    if connection is None:
+        return Unusable.NOT_CONNECTED
+    if not feature_active(company=connection.company):
+        return Unusable.NOT_BOOKED
+    if not connection.is_usable:
+        return Unusable.RECONNECT
+    return None
 
 
 def connection_for(*, user: User) -> MicrosoftConnection | None:

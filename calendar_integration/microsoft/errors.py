@@ -12,6 +12,7 @@ import requests
 __all__ = [
     "GraphError",
     "NotFound",
+    "Paused",
     "Permanent",
     "PermissionDenied",
     "ReconnectNeeded",
@@ -40,6 +41,10 @@ class Throttled(GraphError):
     def __init__(self, message: str = "", *, retry_after: float, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class Paused(Throttled):
+    """Microsoft's Retry-After for the mailbox still runs: the client refused to call."""
 
 
 class Transient(GraphError):

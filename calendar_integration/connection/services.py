@@ -16,15 +16,15 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from ebms.accounts.models import Company
+from ebms.accounts.models import Company, User
 
-from . import crypto, identity
-from .availability.rooms import rooms_refresh_first
-from .consent import CONSENT_KINDS, Kind, Problem
+from ..availability.rooms import rooms_refresh_first
+from ..microsoft import crypto, identity
+from ..microsoft.consent import CONSENT_KINDS, Kind, Problem
+from ..microsoft.http import MicrosoftSession
+from ..models import AuthFlow, FunctionCheck, MicrosoftConnection
+from ..sync.outbox import backfill_connection
 from .function_check import function_check_run
-from .http import MicrosoftSession
-from .models import AuthFlow, FunctionCheck, MicrosoftConnection
-from .sync.outbox import backfill_connection
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 
-def connect_begin(*, user, with_rooms: bool, next_url: str = "") -> str:
+def connect_begin(*, user: User, with_rooms: bool, next_url: str = "") -> str:
     """Start the sign-in; returns the Microsoft URL for the browser."""
     return identity.flow_start(user=user, with_rooms=with_rooms, next_url=next_url)
 
@@ -61,7 +61,7 @@ class Finished:
     with_rooms: bool = False
 
 
-def _previous_outcome(*, user, flow: AuthFlow) -> str:
+def _previous_outcome(*, user: User, flow: AuthFlow) -> str:
     previous = (
         AuthFlow.objects.filter(user=user, used_at__isnull=False)
         .exclude(pk=flow.pk)
@@ -77,7 +77,7 @@ def _record(flow: AuthFlow | None, outcome: str) -> None:
         flow.save(update_fields=["outcome"])
 
 
-def connect_finish(*, user, params: dict[str, str]) -> Finished:
+def connect_finish(*, user: User, params: dict[str, str]) -> Finished:
     """Redeem the callback; bind and store the connection; run the function check."""
     result = identity.flow_redeem(user=user, params=params)
     if isinstance(result, identity.Refused):
@@ -128,7 +128,7 @@ def connect_finish(*, user, params: dict[str, str]) -> Finished:
     return finished
 
 
-def _bind(*, user, redeemed: identity.Redeemed) -> Problem | None:
+def _bind(*, user: User, redeemed: identity.Redeemed) -> Problem | None:
     """Apply the binding rules and store the connection; a Problem (nothing stored) if refused."""
     now = timezone.now()
     with transaction.atomic():
@@ -168,6 +168,7 @@ def _bind(*, user, redeemed: identity.Redeemed) -> Problem | None:
 
 
 def function_check_rerun(*, connection: MicrosoftConnection) -> FunctionCheck:
+    """ "Funktionstest wiederholen": run every check item again."""
     return function_check_run(connection=connection)
 
 

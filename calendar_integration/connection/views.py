@@ -5,6 +5,7 @@ Thin: check access (always the user's own company), call one service, render or 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
@@ -16,9 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from ebms.accounts.access import company_admin_required, planner_required
 from ebms.accounts.services import feature_active
 
+from ..microsoft.consent import ERROR_CODES, Kind, Problem, classify
+from ..microsoft.identity import ROOM_SCOPE, scopes_for
 from . import selectors, services
-from .consent import ERROR_CODES, Kind, Problem
-from .identity import ROOM_SCOPE, scopes_for
 from .lifecycle import connection_disconnect, sync_paused_reason
 
 
@@ -77,8 +78,6 @@ _REFUSALS = {
 
 
 def _app_id() -> str:
-    from django.conf import settings
-
     return settings.M365_CLIENT_ID
 
 
@@ -157,8 +156,6 @@ def _admin_consent_done(request):
     error = request.GET.get("error", "")
     problem = None
     if error:
-        from .consent import classify
-
         problem = classify(error=error, description=request.GET.get("error_description", ""))
     own_company = (
         request.user.is_authenticated and getattr(request.user, "company_id", None) == company_id

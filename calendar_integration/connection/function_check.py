@@ -10,13 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .graph import errors
-from .graph.client import GraphClient
-from .models import CheckStatus, FunctionCheck, MicrosoftConnection
+from ebms.accounts.models import User
+
+from ..microsoft import errors
+from ..microsoft.graph import GraphClient
+from ..microsoft.time import graph_utc
+from ..models import CheckStatus, FunctionCheck, MicrosoftConnection
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +29,7 @@ __all__ = ["function_check_run"]
 TEST_SUBJECT = "EBMS Funktionstest"
 
 
-def _item(key: str, label: str, status: str, hint: str = "", code: str = "") -> dict:
+def _item(key: str, label: str, status: str, hint: str = "", code: str = "") -> dict[str, str]:
     return {"key": key, "label": label, "status": status, "hint": hint, "code": code}
 
 
@@ -39,24 +43,21 @@ def _failure_hint(exc: errors.GraphError) -> str:
     return _("Microsoft meldet einen Fehler.")
 
 
-def _check_profile(client: GraphClient, context: dict) -> dict:
+def _check_profile(client: GraphClient, context: dict[str, Any]) -> dict[str, str]:
     me = client.me()
     context["me"] = me
     name = me.get("displayName") or me.get("userPrincipalName", "")
     return _item("profile", _("Profil"), CheckStatus.OK, _("Angemeldet als %s.") % name)
 
 
-def _check_write(client: GraphClient, context: dict) -> dict:
+def _check_write(client: GraphClient, context: dict[str, Any]) -> dict[str, str]:
     start = timezone.now().replace(microsecond=0) + timedelta(days=1)
     event = client.create_event(
         event={
             "subject": TEST_SUBJECT,
             "body": {"contentType": "text", "content": _("Automatischer Test von EBMS.")},
-            "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
-            "end": {
-                "dateTime": (start + timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M:%S"),
-                "timeZone": "UTC",
-            },
+            "start": graph_utc(start),
+            "end": graph_utc(start + timedelta(minutes=15)),
             "sensitivity": "private",
             "showAs": "free",
             "isReminderOn": False,
@@ -79,19 +80,14 @@ def _check_write(client: GraphClient, context: dict) -> dict:
     )
 
 
-def _check_free_busy(client: GraphClient, context: dict) -> dict:
+def _check_free_busy(client: GraphClient, context: dict[str, Any]) -> dict[str, str]:
     me = context.get("me") or client.me()
     own = (me.get("mail") or me.get("userPrincipalName") or "").lower()
     schedules = [own] + [c for c in context["colleagues"] if c.lower() != own][:1]
     start = timezone.now().replace(minute=0, second=0, microsecond=0)
-    window = {
-        "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
-        "end": {
-            "dateTime": (start + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S"),
-            "timeZone": "UTC",
-        },
-    }
-    results = client.get_schedule(schedules=schedules, **window)
+    results = client.get_schedule(
+        schedules=schedules, start=graph_utc(start), end=graph_utc(start + timedelta(hours=8))
+    )
     failed = [r for r in results if r.get("error")]
     if failed:
         first = failed[0]
@@ -121,7 +117,7 @@ def _check_free_busy(client: GraphClient, context: dict) -> dict:
     )
 
 
-def _check_teams(client: GraphClient, context: dict) -> dict:
+def _check_teams(client: GraphClient, context: dict[str, Any]) -> dict[str, str]:
     providers = client.calendar().get("allowedOnlineMeetingProviders") or []
     if "teamsForBusiness" in providers:
         return _item("teams", _("Teams-Besprechungen"), CheckStatus.OK, _("Teams ist verfügbar."))
@@ -137,7 +133,7 @@ def _check_teams(client: GraphClient, context: dict) -> dict:
     )
 
 
-def _check_rooms(client: GraphClient, context: dict) -> dict:
+def _check_rooms(client: GraphClient, context: dict[str, Any]) -> dict[str, str]:
     connection = context["connection"]
     if not connection.has_rooms:
         return _item(
@@ -162,7 +158,7 @@ def _check_rooms(client: GraphClient, context: dict) -> dict:
     return _item("rooms", _("Räume"), CheckStatus.OK, _("%d Räume gefunden.") % len(rooms))
 
 
-CHECKS: list[tuple[str, str, Callable[[GraphClient, dict], dict]]] = [
+CHECKS: list[tuple[str, str, Callable[[GraphClient, dict[str, Any]], dict[str, str]]]] = [
     ("profile", "Profil", _check_profile),
     ("write", "Kalender schreiben", _check_write),
     ("free_busy", "Frei/Gebucht lesen", _check_free_busy),
@@ -173,8 +169,6 @@ CHECKS: list[tuple[str, str, Callable[[GraphClient, dict], dict]]] = [
 
 def _colleagues(connection: MicrosoftConnection) -> list[str]:
     """E-mail addresses of other active people of the company (connected ones first)."""
-    from ebms.accounts.models import User
-
     connected = list(
         MicrosoftConnection.objects.filter(company=connection.company)
         .exclude(pk=connection.pk)
@@ -191,13 +185,13 @@ def _colleagues(connection: MicrosoftConnection) -> list[str]:
 
 def function_check_run(*, connection: MicrosoftConnection) -> FunctionCheck:
     """Run every check item against Microsoft and store the result."""
-    client = GraphClient(connection)
-    context = {"connection": connection, "colleagues": _colleagues(connection)}
+    context: dict[str, Any] = {"connection": connection, "colleagues": _colleagues(connection)}
     items = []
-    for key, label, check in CHECKS:
-        try:
-            items.append(check(client, context))
-        except errors.GraphError as exc:
-            logger.info("function check %s failed: %s", key, exc.code)
-            items.append(_item(key, _(label), CheckStatus.FAILED, _failure_hint(exc), exc.code))
+    with GraphClient(connection) as client:
+        for key, label, check in CHECKS:
+            try:
+                items.append(check(client, context))
+            except errors.GraphError as exc:
+                logger.info("function check %s failed: %s", key, exc.code)
+                items.append(_item(key, _(label), CheckStatus.FAILED, _failure_hint(exc), exc.code))
     return FunctionCheck.objects.create(connection=connection, items=items)

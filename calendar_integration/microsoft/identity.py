@@ -18,13 +18,14 @@ import msal
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
+from ..models import AuthFlow, ConnectionState, MicrosoftConnection
 from . import crypto
 from .consent import Kind, Problem, classify
-from .graph.errors import ReconnectNeeded, Transient
+from .errors import ReconnectNeeded, Transient
 from .http import MicrosoftSession
-from .models import AuthFlow, ConnectionState, MicrosoftConnection
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,9 @@ __all__ = [
     "flow_start",
     "flow_redeem",
     "scopes_for",
+    "connection_mark_lost",
     "token_for",
+    "token_lost",
 ]
 
 
@@ -242,14 +245,33 @@ def token_state_clear(connection: MicrosoftConnection, **fields) -> None:
     _token_state_write(connection, cache_json="", **fields)
 
 
+# Sent (connection=) after a connection was marked "erneut verbinden"; the connection
+# feature listens and e-mails the recruiter once (connection/signals.py).
+token_lost = Signal()
+
+
+def connection_mark_lost(connection: MicrosoftConnection, *, problem: Problem) -> None:
+    """Mark "erneut verbinden" after a failed refresh (token state) and send `token_lost`."""
+    fields: dict[str, object] = {
+        "last_error": (problem.description or problem.error or "")[:500],
+        "last_error_code": problem.code_label[:32],
+        "last_error_at": timezone.now(),
+    }
+    if connection.state != ConnectionState.RECONNECT:
+        fields["state"] = ConnectionState.RECONNECT
+    _token_state_write(connection, cache_json=None, **fields)
+    logger.warning(
+        "microsoft connection %s needs reconnect (%s)", connection.pk, connection.last_error_code
+    )
+    token_lost.send(sender=MicrosoftConnection, connection=connection)
+
+
 def token_for(connection: MicrosoftConnection, *, force_refresh: bool = False) -> str:
     """A Graph access token for the connection's user; refreshes when needed.
 
     Raises ReconnectNeeded (and marks the connection) when the refresh token is unusable,
     Transient when Microsoft could not be reached or answered with a passing error.
     """
-    from .lifecycle import connection_lost
-
     now = timezone.now()
     lost: Problem | None = None
     with transaction.atomic():
@@ -283,7 +305,7 @@ def token_for(connection: MicrosoftConnection, *, force_refresh: bool = False) -
             changed = cache.has_state_changed
             _token_state_write(conn, cache_json=cache.serialize() if changed else None, **fields)
     if lost is not None:
-        connection_lost(conn, problem=lost)
+        connection_mark_lost(conn, problem=lost)
         raise ReconnectNeeded(lost.description, code=lost.code_label or "invalid_grant")
     connection.last_used_at = conn.last_used_at
     connection.last_refresh_at = conn.last_refresh_at

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,10 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebms.accounts.models import User
 from ebms.accounts.services import feature_active
 
-from .consent import Problem
-from .models import PLANNER_ROLES, USABLE_STATES, AuthFlow, ConnectionState, MicrosoftConnection
+from ..microsoft.consent import Problem
+from ..microsoft.errors import GraphError
+from ..microsoft.identity import connection_mark_lost, token_for, token_state_clear
+from ..models import PLANNER_ROLES, USABLE_STATES, AuthFlow, ConnectionState, MicrosoftConnection
+from .selectors import Unusable, connection_unusable
 
 logger = logging.getLogger(__name__)
 
@@ -32,22 +36,23 @@ __all__ = [
     "auth_flows_purge",
     "connection_disconnect",
     "connection_lost",
+    "reconnect_mail_once",
     "connections_keep_alive",
     "sync_paused_reason",
 ]
 
 
 def connection_lost(connection: MicrosoftConnection, *, problem: Problem) -> None:
-    """Mark "erneut verbinden" after a failed refresh; e-mail the recruiter once."""
+    """Mark "erneut verbinden" after a failed refresh; the recruiter gets one e-mail
+    (identity sends token_lost, `reconnect_mail_once` answers it)."""
+    connection_mark_lost(connection, problem=problem)
+
+
+def reconnect_mail_once(
+    sender: object, *, connection: MicrosoftConnection, **kwargs: object
+) -> None:
+    """identity.token_lost receiver: e-mail the recruiter once per loss of the connection."""
     now = timezone.now()
-    connection.last_error = (problem.description or problem.error or "")[:500]
-    connection.last_error_code = problem.code_label[:32]
-    connection.last_error_at = now
-    fields = ["last_error", "last_error_code", "last_error_at", "updated_at"]
-    if connection.state != ConnectionState.RECONNECT:
-        connection.state = ConnectionState.RECONNECT
-        fields.append("state")
-    connection.save(update_fields=fields)
     # Claimed with a conditional UPDATE: two workers failing on the same dead token at
     # once must not both e-mail (each may hold a stale copy of the row).
     send = bool(
@@ -57,10 +62,6 @@ def connection_lost(connection: MicrosoftConnection, *, problem: Problem) -> Non
     )
     if send:
         connection.reconnect_mail_sent_at = now
-    logger.warning(
-        "microsoft connection %s needs reconnect (%s)", connection.pk, connection.last_error_code
-    )
-    if send:
         _reconnect_mail(connection)
 
 
@@ -89,8 +90,6 @@ def _reconnect_mail(connection: MicrosoftConnection) -> None:
 
 def connection_disconnect(*, connection: MicrosoftConnection) -> None:
     """Delete the tokens; the row stays (history, admin overview) as "getrennt"."""
-    from .identity import token_state_clear
-
     token_state_clear(
         connection,
         state=ConnectionState.DISCONNECTED,
@@ -99,7 +98,7 @@ def connection_disconnect(*, connection: MicrosoftConnection) -> None:
     )
 
 
-def connection_end_for_former_planner(*, user) -> bool:
+def connection_end_for_former_planner(*, user: User) -> bool:
     """Delete the tokens of a user who was deactivated or downgraded to observer.
 
     The tenant admin's temporary recruiter account is deactivated or downgraded after the
@@ -120,11 +119,8 @@ class KeepAliveResult:
     failed: int
 
 
-def connections_keep_alive(*, now=None) -> KeepAliveResult:
+def connections_keep_alive(*, now: datetime | None = None) -> KeepAliveResult:
     """Refresh tokens unused for 30 days, so Microsoft's 90-day inactivity expiry never hits."""
-    from .graph.errors import GraphError
-    from .identity import token_for
-
     now = now or timezone.now()
     due = MicrosoftConnection.objects.filter(
         state__in=USABLE_STATES, user__is_active=True, user__role__in=PLANNER_ROLES
@@ -152,17 +148,18 @@ def sync_paused_reason(*, connection: MicrosoftConnection | None) -> str | None:
     """Why syncing for this recruiter waits (None when it may run)."""
     if connection is None or connection.state == ConnectionState.DISCONNECTED:
         return _("Kein Microsoft-Konto verbunden.")
-    if not feature_active(company=connection.company):
+    unusable = connection_unusable(connection)
+    if unusable == Unusable.NOT_BOOKED:
         return _(
             "Die Kalender Integration ist für Ihre Firma nicht mehr gebucht; die Verbindung "
             "bleibt bestehen, die Synchronisierung ruht."
         )
-    if connection.state == ConnectionState.RECONNECT:
+    if unusable == Unusable.RECONNECT:
         return _("Die Microsoft-Anmeldung ist abgelaufen: bitte erneut verbinden.")
     return None
 
 
-def auth_flows_purge(*, now=None) -> int:
+def auth_flows_purge(*, now: datetime | None = None) -> int:
     """Delete finished or abandoned sign-in flows (their encrypted PKCE verifiers) after 2 days."""
     now = now or timezone.now()
     deleted, _ = AuthFlow.objects.filter(created_at__lt=now - FLOW_RETENTION).delete()

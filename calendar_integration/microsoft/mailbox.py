@@ -1,4 +1,4 @@
-"""Microsoft's per-mailbox limits: at most 4 requests in flight (across all workers), and a
+"""Microsoft's per-mailbox limits (applied by the Graph client to every call): at most 4 requests in flight (across all workers), and a
 pause after 429/503 with Retry-After that holds back only that mailbox.
 
 The slots live in the Django cache (Redis in production: `add` is an atomic SET NX with an
@@ -11,13 +11,15 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
 
-from .models import MailboxPause
+from ..models import MailboxPause
+from .errors import Transient
 
 MAX_IN_FLIGHT = 4  # https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
 # Longer than one request may take (MicrosoftSession read timeout 30 s + connect 5 s).
@@ -34,8 +36,11 @@ __all__ = [
 ]
 
 
-class MailboxBusy(Exception):
-    """All slots of the mailbox stayed taken: try the record again a little later."""
+class MailboxBusy(Transient):
+    """All slots of the mailbox stayed taken: try again a little later."""
+
+    def __init__(self, connection_id: int) -> None:
+        super().__init__(f"mailbox {connection_id} busy", code="MailboxBusy")
 
 
 def _key(connection_id: int, index: int) -> str:
@@ -43,11 +48,11 @@ def _key(connection_id: int, index: int) -> str:
 
 
 @contextmanager
-def mailbox_slot(connection_id: int, *, wait: float = SLOT_WAIT_SECONDS):
+def mailbox_slot(connection_id: int, *, wait: float = SLOT_WAIT_SECONDS) -> Iterator[None]:
     """Hold one of the mailbox's MAX_IN_FLIGHT slots for one Graph request."""
     token = uuid.uuid4().hex
     deadline = time.monotonic() + wait
-    held = None
+    held: str | None = None
     while held is None:
         for index in random.sample(range(MAX_IN_FLIGHT), MAX_IN_FLIGHT):
             if cache.add(_key(connection_id, index), token, SLOT_TTL_SECONDS):
@@ -66,7 +71,7 @@ def mailbox_slot(connection_id: int, *, wait: float = SLOT_WAIT_SECONDS):
 
 
 @contextmanager
-def mailbox_slots(connection_id: int, count: int = 1):
+def mailbox_slots(connection_id: int, count: int = 1) -> Iterator[None]:
     """Hold `count` slots (a $batch: Graph runs up to 4 of its items in parallel)."""
     with ExitStack() as stack:
         for _ in range(max(1, min(count, MAX_IN_FLIGHT))):
