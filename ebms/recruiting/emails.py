@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timedelta
 from email.mime.text import MIMEText
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -127,10 +128,9 @@ def candidate_email_enqueue(email_id: int) -> None:
     The change that queued the e-mail is committed already: a broker outage must not turn
     it into an error page for the recruiter.
     """
-    from .tasks import candidate_email_send
-
     try:
-        candidate_email_send.delay(email_id)
+        # By its registered name (tasks.py imports this module, not the other way round).
+        current_app.tasks["ebms.recruiting.tasks.candidate_email_send"].delay(email_id)
     except KombuOperationalError:
         logger.warning("broker unavailable: candidate e-mail %s waits for the sweep", email_id)
 

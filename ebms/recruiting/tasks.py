@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import emails
+from .services import proposals_expire as expire
 
 
 @shared_task(name="ebms.recruiting.tasks.candidate_email_send")
@@ -25,6 +26,4 @@ def candidate_mails_sweep() -> int:
 @shared_task(name="ebms.recruiting.tasks.proposals_expire")
 def proposals_expire() -> int:
     """Beat: close open proposals whose candidate link expired."""
-    from .services import proposals_expire as expire
-
     return expire()
