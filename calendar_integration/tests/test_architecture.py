@@ -153,7 +153,9 @@ def test_only_the_microsoft_package_builds_graph_urls():
 def test_the_scan_sees_what_it_forbids(tmp_path):
     # The rules above must bite: the scan finds these in a module like ours.
     sample = tmp_path / "sample.py"
-    sample.write_text('import requests\nfrom msal import PublicClientApplication\nURL = "/me/events"\n')
+    sample.write_text(
+        'import requests\nfrom msal import PublicClientApplication\nURL = "/me/events"\n'
+    )
     assert {"requests", "msal"} <= set(_imports(sample, package="sample"))
     assert _graph_strings(sample) == ["/me/events"]
 

@@ -21,9 +21,7 @@ def _picker(client, start: str) -> dict:
     return client.get(reverse("calendar_integration:availability_picker"), {"start": start}).json()
 
 
-def test_a_throttled_mailbox_is_not_asked_again_by_the_picker_until_retry_after_ends(
-    m365, planner
-):
+def test_a_throttled_mailbox_is_not_asked_again_by_the_picker_until_retry_after_ends(m365, planner):
     faults.inject(kind="throttle", mailbox=m365.recruiter.email, retry_after=30, remaining=1)
     client = client_for(planner)
 
