@@ -52,23 +52,11 @@ def listen(listener: Listener) -> Listener:
     return listener
 
 
-def unlisten(listener: Listener) -> None:
-    """Remove a listener registered with `listen` (no error if absent)."""
-    if listener in _listeners:
-        _listeners.remove(listener)
-
-
 def provide_join_info(provider: Callable[..., bool]) -> Callable[..., bool]:
     """Register `provider(appointment) -> bool`: True when it will deliver join information."""
     if provider not in _join_info_providers:
         _join_info_providers.append(provider)
     return provider
-
-
-def stop_providing_join_info(provider: Callable[..., bool]) -> None:
-    """Remove a provider registered with `provide_join_info` (no error if absent)."""
-    if provider in _join_info_providers:
-        _join_info_providers.remove(provider)
 
 
 def announce(event: str, **payload) -> None:
@@ -91,12 +79,6 @@ def provide_panel(slot: str, template_name: str) -> None:
     templates = _panels.setdefault(slot, [])
     if template_name not in templates:
         templates.append(template_name)
-
-
-def stop_providing_panel(slot: str, template_name: str) -> None:
-    """Remove a panel registered with `provide_panel` (no error if absent)."""
-    if template_name in _panels.get(slot, ()):
-        _panels[slot].remove(template_name)
 
 
 def panels(slot: str) -> list[str]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ebms.accounts.models import Company, Role, User
 from ebms.recruiting.models import Application, Candidate, Position
+from ebms.recruiting.tests import hooks_registry
 
 PASSWORD = "Geheim-123!"  # noqa: S105 - test password
 _counter = itertools.count(1)
@@ -186,9 +187,8 @@ class Announcements:
         return self
 
     def __exit__(self, *exc) -> None:
-        from ebms.recruiting import hooks
 
-        hooks.unlisten(self)
+        hooks_registry.unlisten(self)
 
     def events(self) -> list[str]:
         return [event for event, _payload, _inside in self.calls]

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ebms.recruiting import hooks
-from ebms.recruiting.tests import factories
+from ebms.recruiting.tests import factories, hooks_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def panel(settings, tmp_path):
     settings.TEMPLATES = templates  # assignment resets the template engines
     hooks.provide_panel("appointment_detail", "test_panel.html")
     yield
-    hooks.stop_providing_panel("appointment_detail", "test_panel.html")
+    hooks_registry.stop_providing_panel("appointment_detail", "test_panel.html")
 
 
 def test_a_registered_panel_is_rendered_escaped_on_the_appointment_page(client, panel):

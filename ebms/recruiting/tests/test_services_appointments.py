@@ -15,6 +15,7 @@ from ebms.recruiting.services import (
     candidate_email_preview,
 )
 from ebms.recruiting.tests import factories as f
+from ebms.recruiting.tests import hooks_registry
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -173,7 +174,7 @@ def test_a_failing_listener_rolls_the_change_back(w):
         with pytest.raises(RuntimeError):
             f.appointment(application=w.application, by=w.alice)
     finally:
-        hooks.unlisten(broken)
+        hooks_registry.unlisten(broken)
     assert not Appointment.objects.exists() and not CandidateEmail.objects.exists()
 
 

@@ -14,6 +14,7 @@ from ebms.recruiting.services import (
 )
 from ebms.recruiting.services.join_info import safe_href, sanitize_html
 from ebms.recruiting.tests import factories as f
+from ebms.recruiting.tests import hooks_registry
 
 MESSAGE = f"Hallo Dana,\n\nso nehmen Sie teil:\n\n{JOIN_INFO_PLACEHOLDER}\n\nBis bald!"
 TEAMS_HTML = (
@@ -38,7 +39,7 @@ def integration():
     """A calendar module that promises join information."""
     provider = hooks.provide_join_info(lambda appointment: appointment.is_online)
     yield
-    hooks.stop_providing_join_info(provider)
+    hooks_registry.stop_providing_join_info(provider)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from ebms.recruiting.services import (
     proposals_expire,
 )
 from ebms.recruiting.tests import factories as f
+from ebms.recruiting.tests import hooks_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_picking_an_online_proposal_waits_for_join_info(w, send, mailoutbox):
             join_info_text="",
         ))  # fmt: skip
     finally:
-        hooks.stop_providing_join_info(provider)
+        hooks_registry.stop_providing_join_info(provider)
     assert "Link: https://teams.microsoft.com/l/x" in mailoutbox[-1].body
 
 

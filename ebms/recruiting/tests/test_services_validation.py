@@ -24,6 +24,7 @@ from ebms.recruiting.services import (
     validate_appointment,
 )
 from ebms.recruiting.tests import factories as f
+from ebms.recruiting.tests import hooks_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +197,7 @@ def test_an_online_appointment_with_integration_needs_no_typed_link(w):
     try:
         appointment = create(w, kind="online", candidate_message=f"Hallo {JOIN_INFO_PLACEHOLDER}")
     finally:
-        hooks.stop_providing_join_info(provider)
+        hooks_registry.stop_providing_join_info(provider)
     assert appointment.location == ""  # online appointments have no place
 
 

@@ -12,6 +12,7 @@ from ebms.recruiting import tasks
 from ebms.recruiting.models import CandidateEmail, Proposal
 from ebms.recruiting.services import proposal_create
 from ebms.recruiting.tests import factories as f
+from ebms.recruiting.tests import hooks_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_the_sweep_leaves_waiting_rows_alone(django_capture_on_commit_callbacks,
                 candidate_message=JOIN_INFO_PLACEHOLDER,
             )
     finally:
-        hooks.stop_providing_join_info(provider)
+        hooks_registry.stop_providing_join_info(provider)
     assert tasks.candidate_mails_sweep.delay().get() == 0
     assert CandidateEmail.objects.get().status == "waiting" and mailoutbox == []
 
