@@ -37,6 +37,7 @@ demo: seed
 test: install
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy calendar_integration ebms/recruiting/services
 	$(VENV)/bin/pytest
 
 worker: install
@@ -66,6 +67,7 @@ screenshots: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy calendar_integration ebms/recruiting/services
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import FunctionCheck, MicrosoftConnection
 
@@ -33,7 +34,7 @@ class MicrosoftConnectionAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
@@ -42,7 +43,7 @@ class FunctionCheckAdmin(admin.ModelAdmin):
     list_display = ("connection", "checked_at")
     readonly_fields = ("connection", "checked_at", "items")
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

@@ -13,7 +13,10 @@ class CalendarIntegrationConfig(AppConfig):
     def ready(self) -> None:
         """Register the system checks and wire the features to recruiting and each other."""
         # Imported here: models must be loaded first (Django's app registry).
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            tasks,  # noqa: F401  (registers the tasks the outbox sends by name)
+        )
         from .availability import wiring as availability_wiring
         from .connection import signals as connection_signals
         from .sync import wiring as sync_wiring

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 DEMO_KEY = "ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="
 SIMULATOR_SECRET = "ebms-simulator-secret"
 
 
 @register("calendar_integration", deploy=False)
-def m365_settings_check(app_configs=None, **kwargs) -> list:
+def m365_settings_check(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """Errors for missing or demo M365 settings outside simulator mode."""
     if getattr(settings, "M365_SIMULATOR", False):
         return []
-    problems = []
+    problems: list[CheckMessage] = []
     for name in (
         "M365_CLIENT_ID",
         "M365_CLIENT_SECRET",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from ebms.accounts.models import Company, User
 from ebms.recruiting.models import Appointment
 
+from ..connection.access import company_of
 from ..models import MicrosoftConnection
 from .models import Room
 
@@ -71,10 +73,10 @@ class _Form(forms.Form):
     duration = forms.IntegerField(required=False)
 
 
-def _form(data: QueryDict) -> dict:
+def _form(data: QueryDict) -> dict[str, Any]:
     values = data.copy()
     if "from" in data and "start" not in data:
-        values["start"] = data["from"]
+        values.setlist("start", data.getlist("from")[-1:])
     form = _Form(values)
     if not form.is_valid():
         name, problems = next(iter(form.errors.items()))
@@ -151,7 +153,7 @@ def _slot(cleaned: dict) -> tuple[datetime, datetime] | None:
 
 def picker_query(*, user: User, data: QueryDict) -> PickerQuery:
     """The checked query of one picker request by `user` (a planner of his company)."""
-    company = user.company
+    company = company_of(user)
     cleaned = _form(data)
     ids = _ids(data)
     wanted = set(ids) | ({cleaned["recruiter"]} if cleaned["recruiter"] else set())

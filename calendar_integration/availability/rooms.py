@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ebms.accounts.models import Company, User
 from ebms.accounts.services import feature_active
 
+from ..connection.access import company_of
 from ..connection.selectors import connection_unusable
 from ..microsoft import errors
 from ..microsoft.graph import GraphClient
@@ -50,7 +51,7 @@ class RefreshResult:
 
 def _int(value: object) -> int | None:
     try:
-        return int(value) if value is not None else None
+        return int(value) if isinstance(value, int | float | str) else None
     except (TypeError, ValueError):
         return None
 
@@ -66,7 +67,7 @@ def _claim(company: Company, now: datetime) -> datetime | None:
     if claimed:
         return None
     directory.refresh_from_db(fields=["attempted_at"])
-    return directory.attempted_at + REFRESH_EVERY
+    return (directory.attempted_at or now) + REFRESH_EVERY
 
 
 def rooms_refresh(*, connection: MicrosoftConnection, now: datetime | None = None) -> RefreshResult:
@@ -148,12 +149,13 @@ def rooms_refresh_request(*, user: User, now: datetime | None = None) -> Refresh
             "Die Raumliste kann nur mit einem Konto gelesen werden, das mit "
             "„Account verbinden (+Räume)“ verbunden ist."
         ))  # fmt: skip
-    retry_at = _claim(user.company, now)
+    company = company_of(user)
+    retry_at = _claim(company, now)
     if retry_at is not None:
         return RefreshResult(
             False,
             _("Die Raumliste wurde gerade erst aktualisiert; wieder möglich ab %(time)s.")
-            % {"time": timezone.localtime(retry_at, user.company.zone).strftime("%H:%M")},
+            % {"time": timezone.localtime(retry_at, company.zone).strftime("%H:%M")},
             retry_at=retry_at,
         )
     return rooms_refresh(connection=connection, now=now)

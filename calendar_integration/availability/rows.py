@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ebms.accounts.models import User
+from ebms.accounts.models import Company, User
 from ebms.recruiting.models import Appointment, Proposal, ProposalSlot
 
 from ..models import MicrosoftConnection
@@ -71,7 +71,7 @@ def _note_for(error: dict) -> str:
 
 def _ebms_blocks(
     *,
-    company,
+    company: Company,
     rows: list[Row],
     people: dict[int, Row],
     room: Row | None,
@@ -96,14 +96,14 @@ def _ebms_blocks(
         .values_list("pk", "starts_at", "ends_at", "recruiter_id", "room_email")
         .distinct()
     )  # fmt: skip
-    appointments = list(appointments)
+    planned = list(appointments)
     observed = Appointment.observers.through.objects.filter(
-        appointment_id__in=[a[0] for a in appointments], user_id__in=ids
+        appointment_id__in=[a[0] for a in planned], user_id__in=ids
     ).values_list("appointment_id", "user_id")
     by_appointment: dict[int, set[int]] = {}
     for appointment_id, user_id in observed:
         by_appointment.setdefault(appointment_id, set()).add(user_id)
-    for pk, begin, stop, recruiter_id, room_email in appointments:
+    for pk, begin, stop, recruiter_id, room_email in planned:
         for user_id in {recruiter_id, *by_appointment.get(pk, ())} & set(ids):
             people[user_id].add(begin, stop, "busy", "ebms")
         if room is not None and room_email.lower() == room.address:
@@ -136,7 +136,7 @@ def _ebms_blocks(
 
 def rows_build(
     *,
-    company,
+    company: Company,
     connection: MicrosoftConnection | None,
     outlook_reason: str,
     recruiter: User,

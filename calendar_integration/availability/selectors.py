@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,7 +86,9 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _clip(start: datetime, end: datetime, lo: datetime, hi: datetime):
+def _clip(
+    start: datetime, end: datetime, lo: datetime, hi: datetime
+) -> tuple[datetime, datetime] | None:
     return (max(start, lo), min(end, hi)) if start < hi and end > lo else None
 
 
@@ -131,7 +134,7 @@ def _conflicts(rows: list[Row], start: datetime, end: datetime) -> list[dict]:
     return found
 
 
-def _room_status(result: dict, start: datetime, end: datetime) -> str:
+def _room_status(result: dict[str, Any] | None, start: datetime, end: datetime) -> str:
     if not result or result.get("error") is not None:
         return "unknown"
     statuses = {s for b, e, s in result["blocks"] if b < end and e > start}
@@ -149,7 +152,13 @@ def rooms_for(*, company: Company, participants: int) -> tuple[list[Room], int]:
     return fitting, len(rooms) - len(fitting)
 
 
-def _rooms_json(query: PickerQuery, outlook: Outlook, fitting, too_small, extra) -> dict:
+def _rooms_json(
+    query: PickerQuery,
+    outlook: Outlook,
+    fitting: list[Room],
+    too_small: int,
+    extra: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
     directory = RoomDirectory.objects.filter(company=query.company).first()
     refreshed = directory.refreshed_at if directory else None
     attempted = directory.attempted_at if directory else None
@@ -180,7 +189,9 @@ def _rooms_json(query: PickerQuery, outlook: Outlook, fitting, too_small, extra)
     }
 
 
-def _build(query: PickerQuery, outlook: Outlook, *, around: datetime, room_slot: bool):
+def _build(
+    query: PickerQuery, outlook: Outlook, *, around: datetime, room_slot: bool
+) -> tuple[Any, ...]:
     fitting, too_small = (
         rooms_for(company=query.company, participants=query.participants)
         if outlook.has_rooms else ([], 0)
@@ -201,7 +212,7 @@ def _build(query: PickerQuery, outlook: Outlook, *, around: datetime, room_slot:
     return rows, extra, answer, fitting, too_small, window
 
 
-def picker_data(*, query: PickerQuery) -> dict:
+def picker_data(*, query: PickerQuery) -> dict[str, Any]:
     """Everything the timeline draws for query.days (JSON-ready)."""
     outlook = outlook_for(user=query.planner)
     rows, extra, answer, fitting, too_small, _window = _build(
@@ -251,7 +262,7 @@ def slot_next(*, query: PickerQuery, after: datetime, duration: timedelta) -> di
     ]
     found = first_common_free_slot(rows=times, after=after, duration=duration, until=until)
     unverified = [row.label for row in rows if not row.known]
-    result = {
+    result: dict[str, Any] = {
         "slot": None,
         "unverified": unverified,
         "message": _("Kein gemeinsamer freier Termin in den nächsten %(n)d Tagen.")

@@ -5,8 +5,10 @@ Thin: check access (planners of the user's company), parse, call one selector/se
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -14,13 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ebms.accounts.access import planner_required
 
+from ..connection.access import UserRequest, company_of
 from .models import RoomDirectory
 from .params import BadParams, picker_query, slot_query
 from .rooms import REFRESH_EVERY, rooms_refresh_request
 from .selectors import outlook_for, picker_data, rooms_for, slot_next
 
 
-def _json(data: dict, status: int = 200) -> JsonResponse:
+def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status)
     # Colleagues' availability: never kept by shared caches or the browser's disk cache.
     response["Cache-Control"] = "private, no-store"
@@ -29,7 +32,7 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
 
 @require_GET
 @planner_required
-def picker(request: HttpRequest) -> JsonResponse:
+def picker(request: UserRequest) -> JsonResponse:
     """GET ?start=YYYY-MM-DD&days=1..7 (or &to=), recruiter, observers, room, slot_start/_end."""
     try:
         query = picker_query(user=request.user, data=request.GET)
@@ -40,7 +43,7 @@ def picker(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @planner_required
-def next_slot(request: HttpRequest) -> JsonResponse:
+def next_slot(request: UserRequest) -> JsonResponse:
     """GET ?after=ISO&duration=minutes plus the picker's people and room."""
     try:
         query, after, duration = slot_query(user=request.user, data=request.GET)
@@ -52,9 +55,9 @@ def next_slot(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 @planner_required
-def rooms(request: HttpRequest) -> HttpResponse:
+def rooms(request: UserRequest) -> HttpResponse:
     """The room list with its freshness (also the page the picker links to without JS)."""
-    company = request.user.company
+    company = company_of(request.user)
     listed, too_small = rooms_for(company=company, participants=1)
     return render(
         request,
@@ -70,7 +73,7 @@ def rooms(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @planner_required
-def rooms_refresh(request: HttpRequest) -> HttpResponse:
+def rooms_refresh(request: UserRequest) -> HttpResponse:
     """ "Raumliste aktualisieren": JSON for the picker's script, else a redirect back."""
     result = rooms_refresh_request(user=request.user)
     if "application/json" in request.headers.get("Accept", ""):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from ebms.recruiting import hooks
@@ -11,7 +13,7 @@ from .cache import generation_bump
 PANEL = "calendar_integration/availability/panel.html"
 
 
-def on_recruiting_event(event: str, **payload) -> None:
+def on_recruiting_event(event: str, **payload: Any) -> None:
     """EBMS booked, moved or cancelled an appointment, or offered/released proposal slots:
     the company's cached free/busy is stale."""
     subject = payload.get("appointment") or payload.get("proposal")

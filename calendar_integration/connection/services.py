@@ -24,6 +24,7 @@ from ..microsoft.consent import CONSENT_KINDS, Kind, Problem
 from ..microsoft.http import MicrosoftSession
 from ..models import AuthFlow, FunctionCheck, MicrosoftConnection
 from ..sync.outbox import backfill_connection
+from .access import company_of
 from .function_check import function_check_run
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def connect_finish(*, user: User, params: dict[str, str]) -> Finished:
         finished = Finished(
             problem=problem,
             with_rooms=bool(flow and flow.with_rooms),
-            tenant_hint=user.company.microsoft_tenant_id,
+            tenant_hint=company_of(user).microsoft_tenant_id,
         )
         if (
             flow is not None
@@ -104,10 +105,10 @@ def connect_finish(*, user: User, params: dict[str, str]) -> Finished:
         return finished
 
     redeemed = result
-    problem = _bind(user=user, redeemed=redeemed)
-    if problem is not None:
-        _record(redeemed.flow, problem.kind)
-        return Finished(problem=problem, with_rooms=redeemed.flow.with_rooms)
+    refused = _bind(user=user, redeemed=redeemed)
+    if refused is not None:
+        _record(redeemed.flow, refused.kind)
+        return Finished(problem=refused, with_rooms=redeemed.flow.with_rooms)
     connection = user.microsoft_connection
     finished = Finished(
         connection=connection,
@@ -132,7 +133,7 @@ def _bind(*, user: User, redeemed: identity.Redeemed) -> Problem | None:
     """Apply the binding rules and store the connection; a Problem (nothing stored) if refused."""
     now = timezone.now()
     with transaction.atomic():
-        company = Company.objects.select_for_update().get(pk=user.company_id)
+        company = Company.objects.select_for_update().get(pk=company_of(user).pk)
         if company.microsoft_tenant_id and company.microsoft_tenant_id != redeemed.tenant_id:
             return Problem(kind=Kind.FOREIGN_TENANT, description=redeemed.upn)
         taken = MicrosoftConnection.objects.filter(oid=redeemed.oid).exclude(user=user).exists()

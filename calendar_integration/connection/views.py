@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,10 +21,11 @@ from ebms.accounts.services import feature_active
 from ..microsoft.consent import ERROR_CODES, Kind, Problem, classify
 from ..microsoft.identity import ROOM_SCOPE, scopes_for
 from . import selectors, services
+from .access import UserRequest, company_of
 from .lifecycle import connection_disconnect, sync_paused_reason
 
 
-def _safe_next(request, value: str) -> str | None:
+def _safe_next(request: HttpRequest, value: str) -> str | None:
     """`value` if it stays on this site ("" when empty), None for anything else."""
     if not value:
         return ""
@@ -34,7 +36,7 @@ def _safe_next(request, value: str) -> str | None:
     return None
 
 
-def _not_booked(request):
+def _not_booked(request: UserRequest) -> HttpResponse:
     connection = selectors.connection_for(user=request.user)
     return render(
         request,
@@ -44,8 +46,10 @@ def _not_booked(request):
     )
 
 
-def _problem(request, problem: Problem, *, with_rooms: bool = False, tenant_hint: str = ""):
-    company = request.user.company
+def _problem(
+    request: UserRequest, problem: Problem, *, with_rooms: bool = False, tenant_hint: str = ""
+) -> HttpResponse:
+    company = company_of(request.user)
     if problem.kind in (Kind.ADMIN_CONSENT, Kind.CONSENT_REQUIRED):
         consent_url = services.admin_consent_url(company=company, tenant_hint=tenant_hint)
         return render(
@@ -83,8 +87,8 @@ def _app_id() -> str:
 
 @planner_required
 @require_GET
-def connect(request):
-    if not feature_active(company=request.user.company):
+def connect(request: UserRequest) -> HttpResponse:
+    if not feature_active(company=company_of(request.user)):
         return _not_booked(request)
     connection = selectors.connection_for(user=request.user)
     next_url = _safe_next(request, request.GET.get("next", "")) or ""
@@ -94,7 +98,7 @@ def connect(request):
         {
             "connection": connection,
             "check": selectors.latest_check(connection=connection),
-            "first_setup": not request.user.company.microsoft_tenant_id,
+            "first_setup": not company_of(request.user).microsoft_tenant_id,
             "next_url": next_url,
         },
     )
@@ -102,8 +106,8 @@ def connect(request):
 
 @planner_required
 @require_POST
-def connect_start(request):
-    if not feature_active(company=request.user.company):
+def connect_start(request: UserRequest) -> HttpResponse:
+    if not feature_active(company=company_of(request.user)):
         return _not_booked(request)
     next_url = _safe_next(request, request.POST.get("next", ""))
     if next_url is None:
@@ -114,7 +118,7 @@ def connect_start(request):
 
 
 @require_GET
-def callback(request):
+def callback(request: HttpRequest) -> HttpResponse:
     """Microsoft's redirect for both the sign-in and the admin-consent flow."""
     if "admin_consent" in request.GET:
         return _admin_consent_done(request)
@@ -124,8 +128,8 @@ def callback(request):
 
 
 @planner_required
-def _signin_done(request):
-    if not feature_active(company=request.user.company):
+def _signin_done(request: UserRequest) -> HttpResponse:
+    if not feature_active(company=company_of(request.user)):
         return _not_booked(request)
     finished = services.connect_finish(user=request.user, params=request.GET.dict())
     if finished.redirect_url:
@@ -142,7 +146,7 @@ def _signin_done(request):
     return redirect(next_url or reverse("calendar_integration:connect"))
 
 
-def _admin_consent_done(request):
+def _admin_consent_done(request: HttpRequest) -> HttpResponse:
     """Result of the admin-consent link. The `tenant` parameter is not trusted for anything:
     whether consent works shows the next connection with rooms."""
     company_id = services.admin_consent_verify_state(request.GET.get("state", ""))
@@ -169,7 +173,7 @@ def _admin_consent_done(request):
 
 @planner_required
 @require_POST
-def disconnect(request):
+def disconnect(request: UserRequest) -> HttpResponse:
     connection = selectors.connection_for(user=request.user)
     if connection is not None:
         connection_disconnect(connection=connection)
@@ -179,8 +183,8 @@ def disconnect(request):
 
 @planner_required
 @require_POST
-def check(request):
-    if not feature_active(company=request.user.company):
+def check(request: UserRequest) -> HttpResponse:
+    if not feature_active(company=company_of(request.user)):
         return _not_booked(request)
     connection = selectors.connection_for(user=request.user)
     if connection is None or not connection.is_usable:
@@ -193,9 +197,9 @@ def check(request):
 
 @planner_required
 @require_GET
-def admin_info(request):
+def admin_info(request: UserRequest) -> HttpResponse:
     """F11: what a tenant admin needs to know and do (also for the temporary recruiter account)."""
-    company = request.user.company
+    company = company_of(request.user)
     permissions = [
         (
             "openid, profile, offline_access",
@@ -230,9 +234,9 @@ def admin_info(request):
 
 @company_admin_required
 @require_GET
-def overview(request):
+def overview(request: UserRequest) -> HttpResponse:
     return render(
         request,
         "calendar_integration/overview.html",
-        {"rows": selectors.company_connection_overview(company=request.user.company)},
+        {"rows": selectors.company_connection_overview(company=company_of(request.user))},
     )

@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = ["ERROR_CODES", "Kind", "Problem", "aadsts_code", "classify"]
 
@@ -92,7 +96,7 @@ def classify(*, error: str, description: str = "", codes: list | None = None) ->
 
 
 # For the admin information page (F11) and docs: code, meaning, what to do.
-ERROR_CODES: list[tuple[str, str, str]] = [
+ERROR_CODES: list[tuple[str, StrOrPromise, StrOrPromise]] = [
     (
         "AADSTS65001",
         _("Für die App wurde noch keine Zustimmung erteilt."),

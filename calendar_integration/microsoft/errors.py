@@ -7,6 +7,9 @@ Permanent). Every error carries Microsoft's error code for the UI and support.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import requests
 
 __all__ = [
@@ -27,7 +30,7 @@ __all__ = [
 class GraphError(Exception):
     """Base: `code` is Microsoft's error code (e.g. ErrorAccessDenied), `status` the HTTP status."""
 
-    def __init__(self, message: str = "", *, code: str = "", status: int | None = None):
+    def __init__(self, message: str = "", *, code: str = "", status: int | None = None) -> None:
         super().__init__(message or code)
         self.message = message
         self.code = code
@@ -38,8 +41,10 @@ class GraphError(Exception):
 class Throttled(GraphError):
     """429 (or 503 with Retry-After): wait `retry_after` seconds before the next call."""
 
-    def __init__(self, message: str = "", *, retry_after: float, **kwargs):
-        super().__init__(message, **kwargs)
+    def __init__(
+        self, message: str = "", *, retry_after: float, code: str = "", status: int | None = None
+    ) -> None:
+        super().__init__(message, code=code, status=status)
         self.retry_after = retry_after
 
 
@@ -71,7 +76,7 @@ class Permanent(GraphError):
     """Any other 4xx: retrying the same request will not help."""
 
 
-def _retry_after(headers, default: float) -> float:
+def _retry_after(headers: Mapping[str, Any] | None, default: float) -> float:
     raw = ""
     for key, value in (headers or {}).items():
         if key.lower() == "retry-after":
@@ -82,7 +87,7 @@ def _retry_after(headers, default: float) -> float:
         return default
 
 
-def _body_error(body) -> tuple[str, str]:
+def _body_error(body: object) -> tuple[str, str]:
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, str):
         return error, ""
@@ -91,35 +96,36 @@ def _body_error(body) -> tuple[str, str]:
     return str(error.get("code", "")), str(error.get("message", ""))
 
 
-def _request_id(headers) -> str:
+def _request_id(headers: Mapping[str, Any] | None) -> str:
     for key, value in (headers or {}).items():
         if key.lower() == "request-id":
             return str(value)
     return ""
 
 
-def _mapped(status: int, headers, body) -> GraphError:
+def _mapped(status: int, headers: Mapping[str, Any] | None, body: object) -> GraphError:
     """The ONE mapping of a failed Graph answer (direct or inside $batch) to an exception."""
     code, message = _body_error(body)
-    kwargs = {"code": code or str(status), "status": status}
+    code = code or str(status)
     has_retry_after = any(k.lower() == "retry-after" for k in (headers or {}))
-    if status == 429:
-        error: GraphError = Throttled(message, retry_after=_retry_after(headers, 5.0), **kwargs)
-    elif status in (503, 504) and has_retry_after:
-        error = Throttled(message, retry_after=_retry_after(headers, 5.0), **kwargs)
-    elif status >= 500:
-        error = Transient(message, **kwargs)
-    elif status == 401:
-        error = TokenExpired(message, **kwargs)
-    elif status == 403:
-        error = PermissionDenied(message, **kwargs)
-    elif status in (404, 410):
-        error = NotFound(message, **kwargs)
-    elif status == 424:
-        # A $batch item whose dependency failed: nothing happened, try again.
-        error = Transient(message, **kwargs)
+    error: GraphError
+    if status == 429 or (status in (503, 504) and has_retry_after):
+        retry_after = _retry_after(headers, 5.0)
+        error = Throttled(message, retry_after=retry_after, code=code, status=status)
     else:
-        error = Permanent(message, **kwargs)
+        kind: type[GraphError] = Permanent
+        if status >= 500:
+            kind = Transient
+        elif status == 401:
+            kind = TokenExpired
+        elif status == 403:
+            kind = PermissionDenied
+        elif status in (404, 410):
+            kind = NotFound
+        elif status == 424:
+            # A $batch item whose dependency failed: nothing happened, try again.
+            kind = Transient
+        error = kind(message, code=code, status=status)
     error.request_id = _request_id(headers)
     return error
 
@@ -133,7 +139,7 @@ def from_response(response: requests.Response) -> GraphError:
     return _mapped(response.status_code, response.headers, body)
 
 
-def from_batch_item(item: dict) -> GraphError | None:
+def from_batch_item(item: Mapping[str, Any]) -> GraphError | None:
     """The exception for one failed $batch sub-response (None when it succeeded)."""
     status = int(item.get("status") or 0)
     if 200 <= status < 300:

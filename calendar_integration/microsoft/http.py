@@ -7,6 +7,8 @@ code paths against the simulator as against Microsoft.
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 from django.conf import settings
 
@@ -30,17 +32,23 @@ class MicrosoftSession(requests.Session):
     Usable as MSAL's `http_client` (MSAL calls `.get`/`.post`, which end in `request`).
     """
 
-    def __init__(self, timeout=DEFAULT_TIMEOUT, mapping: dict[str, str] | None = None):
+    def __init__(
+        self, timeout: tuple[float, float] = DEFAULT_TIMEOUT, mapping: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.timeout = timeout
         self.mapping = host_map() if mapping is None else mapping
 
     def map_url(self, url: str) -> str:
+        """`url` with a Microsoft host replaced by the simulator's mount point."""
         for real, simulated in self.mapping.items():
             if url == real or url.startswith(real + "/"):
                 return simulated + url[len(real) :]
         return url
 
-    def request(self, method, url, *args, **kwargs):
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
-        return super().request(method, self.map_url(url), *args, **kwargs)
+        target = url.decode() if isinstance(url, bytes) else url
+        return super().request(method, self.map_url(target), *args, **kwargs)

@@ -12,6 +12,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import jwt
 import msal
@@ -20,6 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+
+from ebms.accounts.models import User
 
 from ..models import AuthFlow, ConnectionState, MicrosoftConnection
 from . import crypto
@@ -67,7 +70,9 @@ def authority_url(tenant: str = "organizations") -> str:
 _http_caches: dict[tuple, dict] = {}
 
 
-def _app(*, tenant: str = "organizations", cache: msal.TokenCache | None = None):
+def _app(
+    *, tenant: str = "organizations", cache: msal.TokenCache | None = None
+) -> msal.ConfidentialClientApplication:
     session = MicrosoftSession()
     key = (settings.M365_AUTHORITY_HOST, tuple(sorted(session.mapping.items())))
     return msal.ConfidentialClientApplication(
@@ -83,7 +88,9 @@ def _app(*, tenant: str = "organizations", cache: msal.TokenCache | None = None)
 # --- interactive sign-in ---------------------------------------------------------------
 
 
-def flow_start(*, user, with_rooms: bool, next_url: str = "", prompt: str | None = None) -> str:
+def flow_start(
+    *, user: User, with_rooms: bool, next_url: str = "", prompt: str | None = None
+) -> str:
     """Start a sign-in for `user`; returns the URL the browser goes to."""
     with warnings.catch_warnings():
         # MSAL recommends form_post; that cross-site POST would drop the Lax session cookie.
@@ -106,7 +113,7 @@ def flow_start(*, user, with_rooms: bool, next_url: str = "", prompt: str | None
     return MicrosoftSession().map_url(flow["auth_uri"])
 
 
-def _known_upn(user) -> str | None:
+def _known_upn(user: User) -> str | None:
     conn = MicrosoftConnection.objects.filter(user=user).only("upn").first()
     return (conn.upn or None) if conn else None
 
@@ -130,7 +137,7 @@ class Refused:
     problem: Problem
 
 
-def _claim_flow(*, user, state: str) -> AuthFlow | Problem:
+def _claim_flow(*, user: User, state: str) -> AuthFlow | Problem:
     """Find and consume the flow for `state` (single use); a Problem when it is not ours."""
     if not state:
         return Problem(kind=Kind.INVALID_STATE)
@@ -150,7 +157,7 @@ def _claim_flow(*, user, state: str) -> AuthFlow | Problem:
     return row
 
 
-def flow_redeem(*, user, params: dict[str, str]) -> Redeemed | Refused:
+def flow_redeem(*, user: User, params: dict[str, str]) -> Redeemed | Refused:
     """Finish the sign-in from the callback's query parameters. Stores nothing but the flow use."""
     claimed = _claim_flow(user=user, state=params.get("state", ""))
     if isinstance(claimed, Problem):
@@ -196,7 +203,7 @@ def flow_redeem(*, user, params: dict[str, str]) -> Redeemed | Refused:
     )
 
 
-def verify_id_token(raw: str) -> dict:
+def verify_id_token(raw: str) -> dict[str, Any]:
     """Verify signature (JWKS from discovery), audience and tenant issuer; MSAL checks neither."""
     unverified = jwt.decode(raw, options={"verify_signature": False})
     tid = str(unverified["tid"])
@@ -224,7 +231,7 @@ def verify_id_token(raw: str) -> dict:
 
 
 def _token_state_write(
-    connection: MicrosoftConnection, *, cache_json: str | None, **fields
+    connection: MicrosoftConnection, *, cache_json: str | None, **fields: Any
 ) -> None:
     """The ONE writer of token state: the encrypted cache plus bookkeeping fields."""
     if cache_json is not None:
@@ -235,12 +242,12 @@ def _token_state_write(
     connection.save(update_fields=[*fields, "updated_at"])
 
 
-def token_state_store(connection: MicrosoftConnection, *, cache_json: str, **fields) -> None:
+def token_state_store(connection: MicrosoftConnection, *, cache_json: str, **fields: Any) -> None:
     """Store a fresh cache after sign-in (services call this; it is the same single writer)."""
     _token_state_write(connection, cache_json=cache_json, **fields)
 
 
-def token_state_clear(connection: MicrosoftConnection, **fields) -> None:
+def token_state_clear(connection: MicrosoftConnection, **fields: Any) -> None:
     """Delete the tokens (disconnect)."""
     _token_state_write(connection, cache_json="", **fields)
 
@@ -279,7 +286,7 @@ def token_for(connection: MicrosoftConnection, *, force_refresh: bool = False) -
         conn = MicrosoftConnection.objects.select_for_update().get(pk=connection.pk)
         if not conn.is_usable or not conn.token_cache_encrypted:
             raise ReconnectNeeded("connection not usable", code=conn.state)
-        result = None
+        result: dict[str, Any] | None = None
         cache = msal.SerializableTokenCache()
         try:
             cache.deserialize(crypto.decrypt(conn.token_cache_encrypted))
@@ -298,21 +305,24 @@ def token_for(connection: MicrosoftConnection, *, force_refresh: bool = False) -
                 if problem.kind != Kind.RECONNECT and result.get("error") != "invalid_grant":
                     raise Transient(problem.description, code=problem.code_label)
                 lost = problem
-        if lost is None:
+        if lost is None and result is not None:
             fields = {"last_used_at": now}
             if result.get("token_source") == "identity_provider":
                 fields["last_refresh_at"] = now
             changed = cache.has_state_changed
             _token_state_write(conn, cache_json=cache.serialize() if changed else None, **fields)
-    if lost is not None:
+    if lost is not None or result is None:
+        lost = lost or Problem(kind=Kind.RECONNECT, description="no token")
         connection_mark_lost(conn, problem=lost)
         raise ReconnectNeeded(lost.description, code=lost.code_label or "invalid_grant")
     connection.last_used_at = conn.last_used_at
     connection.last_refresh_at = conn.last_refresh_at
-    return result["access_token"]
+    return str(result["access_token"])
 
 
-def _silent(conn: MicrosoftConnection, *, cache, force_refresh: bool) -> dict | None:
+def _silent(
+    conn: MicrosoftConnection, *, cache: msal.SerializableTokenCache, force_refresh: bool
+) -> dict[str, Any] | None:
     try:
         app = _app(tenant=conn.tenant_id, cache=cache)
         accounts = app.get_accounts()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncLog
 
@@ -23,10 +24,10 @@ class CalendarEventAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "company")
     inlines = [SyncLogInline]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [field.name for field in self.model._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
@@ -37,7 +38,7 @@ class ProblemReportAdmin(admin.ModelAdmin):
     readonly_fields = ("company", "appointment", "reported_by", "message", "details",
                        "created_at", "mailed_at")  # fmt: skip
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

@@ -62,7 +62,7 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
         .update(drift_checked_at=now)
     )
     version = CalendarEvent.objects.values_list("wanted_version", flat=True).get(pk=record.pk)
-    if not taken:
+    if not taken or record.appointment_id is None:
         return False
     appointment = Appointment.objects.select_related("company").get(pk=record.appointment_id)
     if appointment.is_cancelled or appointment.ends_at <= now:
@@ -131,6 +131,8 @@ def drift_reapply(*, record: CalendarEvent) -> None:
 
 def drift_move(*, record: CalendarEvent, by: User) -> Appointment:
     """ "In EBMS verschieben": the appointment takes Outlook's time; the candidate is told."""
+    if record.appointment_id is None:
+        raise ValueError("not an appointment's event")
     appointment = Appointment.objects.select_related("company").get(pk=record.appointment_id)
     start, end = record.outlook_start, record.outlook_end
     if start is None or end is None:

@@ -149,7 +149,8 @@ def _send_batch(
                 create_sent_at=None,
             )
         else:
-            _safe_store(record, claimed, **failure_fields(record, problem))
+            failure = problem or errors.Permanent("no id in the answer", code="NoId")
+            _safe_store(record, claimed, **failure_fields(record, failure))
             continue
         mark_synced(record.pk, claimed[record.pk], versions[record.pk])
 

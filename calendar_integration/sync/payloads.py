@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from ebms.accounts.models import Company, User
 from ebms.recruiting.models import Appointment, AppointmentKind, Proposal, ProposalSlot
 
 from ..microsoft.time import graph_when
@@ -39,12 +40,12 @@ __all__ = [
 ]
 
 
-def _sensitivity(company) -> str:
+def _sensitivity(company: Company) -> str:
     row = CompanySyncSettings.objects.filter(company=company).first()
     return row.sensitivity if row else CompanySyncSettings.Sensitivity.PRIVATE
 
 
-def _address(user) -> str:
+def _address(user: User) -> str:
     """The observer's Microsoft address when he connected one, else his EBMS e-mail."""
     # A missing reverse one-to-one raises an AttributeError subclass: getattr's default.
     connection = getattr(user, "microsoft_connection", None)
@@ -198,20 +199,20 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.href = ""
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.BLOCKS:
             self.parts.append("\n")
         if tag == "a":
             self.href = dict(attrs).get("href") or ""
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.href:
             self.parts.append(f": {self.href}")
             self.href = ""
         if tag in self.BLOCKS:
             self.parts.append("\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
 

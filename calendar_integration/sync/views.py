@@ -4,8 +4,11 @@ the user's company, call one service, render or redirect."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +17,7 @@ from ebms.accounts.access import company_admin_required, company_member_required
 from ebms.recruiting.models import Appointment
 from ebms.recruiting.selectors import candidate_email_status
 
+from ..connection.access import UserRequest, company_of
 from .drift import drift_check, drift_move, drift_reapply
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncStatus
 from .services import problem_report_create, record_retry, sync_settings_set
@@ -21,23 +25,23 @@ from .services import problem_report_create, record_retry, sync_settings_set
 HISTORY_ROWS = 50
 
 
-def _appointment(request, pk: int) -> Appointment:
-    return get_object_or_404(Appointment, company=request.user.company, pk=pk)
+def _appointment(request: UserRequest, pk: int) -> Appointment:
+    return get_object_or_404(Appointment, company=company_of(request.user), pk=pk)
 
 
-def _record(request, pk: int) -> CalendarEvent:
+def _record(request: UserRequest, pk: int) -> CalendarEvent:
     return get_object_or_404(
         CalendarEvent.objects.select_related("connection__company"),
-        appointment__company=request.user.company,
+        appointment__company=company_of(request.user),
         appointment_id=pk,
     )
 
 
-def _back(pk: int):
+def _back(pk: int) -> HttpResponseRedirect:
     return redirect("recruiting:appointment_detail", pk=pk)
 
 
-def status_context(appointment: Appointment, record: CalendarEvent | None) -> dict:
+def status_context(appointment: Appointment, record: CalendarEvent | None) -> dict[str, Any]:
     return {
         "appointment": appointment,
         "record": record,
@@ -48,7 +52,7 @@ def status_context(appointment: Appointment, record: CalendarEvent | None) -> di
 
 @require_GET
 @company_member_required
-def status(request, pk: int):
+def status(request: UserRequest, pk: int) -> HttpResponse:
     """The panel's content, fetched after the page loaded (the drift check may call Graph)."""
     appointment = _appointment(request, pk)
     record = CalendarEvent.objects.filter(appointment=appointment).first()
@@ -61,7 +65,7 @@ def status(request, pk: int):
 
 @require_POST
 @planner_required
-def retry(request, pk: int):
+def retry(request: UserRequest, pk: int) -> HttpResponse:
     record_retry(record=_record(request, pk))
     messages.success(request, _("Die Synchronisierung wird erneut versucht."))
     return _back(pk)
@@ -69,7 +73,7 @@ def retry(request, pk: int):
 
 @require_POST
 @planner_required
-def reapply(request, pk: int):
+def reapply(request: UserRequest, pk: int) -> HttpResponse:
     drift_reapply(record=_record(request, pk))
     messages.success(request, _("Die EBMS-Zeit wird wieder in Outlook eingetragen."))
     return _back(pk)
@@ -77,7 +81,7 @@ def reapply(request, pk: int):
 
 @require_POST
 @planner_required
-def move(request, pk: int):
+def move(request: UserRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     if record.drift != CalendarEvent.Drift.CHANGED or record.outlook_start is None:
         messages.error(request, _("Es gibt keine abweichende Outlook-Zeit."))
@@ -94,7 +98,7 @@ def move(request, pk: int):
 
 @require_POST
 @company_member_required
-def report(request, pk: int):
+def report(request: UserRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     record = CalendarEvent.objects.filter(appointment=appointment).first()
     problem_report_create(
@@ -108,9 +112,9 @@ def report(request, pk: int):
 
 
 @company_admin_required
-def problems(request):
+def problems(request: UserRequest) -> HttpResponse:
     """Company admin: appointments whose sync needs attention, reports, the setting."""
-    company = request.user.company
+    company = company_of(request.user)
     settings_row = CompanySyncSettings.objects.filter(company=company).first()
     if request.method == "POST":
         choice = request.POST.get("sensitivity", "")

@@ -10,7 +10,7 @@ from calendar_integration.connection.services import token_keys_rotate
 class Command(BaseCommand):
     help = "Verschlüsselt alle Microsoft-Tokens mit dem neuesten Schlüssel neu."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         result = token_keys_rotate()
         self.stdout.write(
             f"{result.rotated} neu verschlüsselt, {result.failed} nicht lesbar "

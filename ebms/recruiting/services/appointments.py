@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -130,7 +131,7 @@ def _snapshot(appointment: Appointment) -> dict:
     return values
 
 
-def _differs(field: str, old, new) -> bool:
+def _differs(field: str, old: Any, new: Any) -> bool:
     if field == "observers":
         return {u.pk for u in old} != {u.pk for u in new}
     if field == "recruiter":
@@ -138,7 +139,7 @@ def _differs(field: str, old, new) -> bool:
     return old != new
 
 
-def appointment_update(*, appointment: Appointment, by: User, **fields) -> Appointment:
+def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> Appointment:
     """Change any of the create fields; a no-op when nothing differs.
 
     Every change raises `version`; a time change also raises `sequence`; a change the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ebms.accounts.models import User
 
@@ -11,7 +12,7 @@ from ..models import Appointment, AppointmentChange, AppointmentKind
 DATETIME_DISPLAY = "%d.%m.%Y %H:%M"
 
 
-def display(appointment: Appointment, field: str, value) -> str:
+def display(appointment: Appointment, field: str, value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):

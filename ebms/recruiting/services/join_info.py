@@ -46,7 +46,7 @@ class _Sanitizer(HTMLParser):
         self.open: list[str] = []
         self.dropping: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.dropping:
             if tag in DROP_CONTENT:
                 self.dropping.append(tag)
@@ -68,12 +68,12 @@ class _Sanitizer(HTMLParser):
         if tag not in VOID_TAGS:
             self.open.append(tag)
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag not in VOID_TAGS and self.open and self.open[-1] == tag and not self.dropping:
             self.handle_endtag(tag)
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if self.dropping:
             if tag == self.dropping[-1]:
                 self.dropping.pop()
@@ -87,7 +87,7 @@ class _Sanitizer(HTMLParser):
             if current == tag:
                 break
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if not self.dropping:
             self.out.append(escape(data, quote=False))
 

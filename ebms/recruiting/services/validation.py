@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -80,7 +81,12 @@ def time_errors(
 
 
 def _check_people(
-    errors: Errors, *, company: Company, recruiter: User | None, observers, check_recruiter=True
+    errors: Errors,
+    *,
+    company: Company,
+    recruiter: User | None,
+    observers: list[User],
+    check_recruiter: bool = True,
 ) -> None:
     if not check_recruiter:
         pass
@@ -196,7 +202,13 @@ def validate_appointment(
 
 
 def _check_common(
-    errors: Errors, *, company, recruiter, observers, values: dict, check_recruiter: bool = True
+    errors: Errors,
+    *,
+    company: Company,
+    recruiter: User | None,
+    observers: Iterable[User],
+    values: dict[str, Any],
+    check_recruiter: bool = True,
 ) -> None:
     _check_people(
         errors,
