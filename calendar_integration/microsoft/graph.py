@@ -54,7 +54,7 @@ class Recorder:
             response.status_code if response is not None else (error.status or 0 if error else 0)
         )
         if not self.event_ids:
-            logger.info("graph %s %s -> %s (%d ms)", method, _short(path), status, duration_ms)
+            logger.debug("graph %s %s -> %s (%d ms)", method, _short(path), status, duration_ms)
             return
         request_id = response.headers.get("request-id", "") if response is not None else ""
         code = ""

@@ -1,7 +1,11 @@
-"""Fixtures: Muster GmbH with the feature booked, its people, and a connect-in-the-browser helper.
+"""Fixtures: Muster GmbH with the feature booked, its people, and two ways to connect.
 
 `connect(...)` drives the whole flow like a person: POST "Account verbinden" in EBMS, follow
-the redirect to the simulator, sign in / consent there over HTTP, come back to the callback.
+the redirect to the simulator, sign in / consent there over HTTP, come back to the callback
+(which also runs the function check and loads the rooms).
+`signed_in(...)` is for tests that need a connected recruiter but do not test the sign-in:
+what a finished sign-in leaves behind, from one password grant (real MSAL over the product's
+MicrosoftSession to the simulator) stored by the product's one writer of token state.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from calendar_integration.availability.rooms import rooms_refresh_first
+from calendar_integration.microsoft import identity
+from calendar_integration.microsoft.http import MicrosoftSession
+from calendar_integration.models import MicrosoftConnection
 from ebms.accounts.models import Company, Role, User
 from ebms.accounts.services import booking_activate
 
@@ -128,3 +136,61 @@ def back_from_approval(m365, authorize_url: str, *, email: str) -> str:
     back = browser.submit(page, action="back")
     assert back.status_code == 302
     return back.headers["Location"]
+
+
+def signed_in(m365, user: User, *, email: str, rooms: bool = False) -> MicrosoftConnection:
+    """`user` connected to the simulator mailbox `email` without the browser round trip.
+
+    The user consents to the base scopes (as on the consent page); rooms need the tenant-wide
+    admin consent the test grants itself. The company binds to the tenant and, with rooms,
+    the room list is loaded and a token for the tenant is cached, as after `connect`. No
+    function check runs.
+    """
+    import msal
+    from django.conf import settings
+    from django.utils import timezone
+
+    from m365sim.models import Mailbox
+
+    m365.grant_user_consent(Mailbox.objects.get(email=email.lower()), identity.BASE_SCOPES)
+    cache = msal.SerializableTokenCache()
+    app = msal.ConfidentialClientApplication(
+        settings.M365_CLIENT_ID,
+        client_credential=settings.M365_CLIENT_SECRET,
+        authority=identity.authority_url(),
+        http_client=MicrosoftSession(),
+        token_cache=cache,
+    )
+    result = app.acquire_token_by_username_password(
+        email, m365.password, scopes=identity.scopes_for(with_rooms=rooms)
+    )
+    assert "access_token" in result, result
+    claims = result["id_token_claims"]
+    granted = identity.short_scopes(result.get("scope", ""))
+    company = user.company
+    if not company.microsoft_tenant_id:
+        company.microsoft_tenant_id = claims["tid"]
+        company.save(update_fields=["microsoft_tenant_id"])
+    now = timezone.now()
+    connection = MicrosoftConnection.objects.create(
+        user=user, company=company, tenant_id=claims["tid"]
+    )
+    identity.token_state_store(
+        connection,
+        cache_json=cache.serialize(),
+        oid=claims["oid"],
+        upn=claims.get("preferred_username", "") or email,
+        display_name=claims.get("name", "")[:200],
+        with_rooms=rooms,
+        requested_scopes=identity.scopes_for(with_rooms=rooms),
+        granted_scopes=granted,
+        state=identity.connection_state_after_signin(granted=granted),
+        connected_at=now,
+        last_refresh_at=now,
+        last_used_at=now,
+    )
+    # The callback's function check takes the first token for the tenant: the same cache state.
+    identity.token_for(connection)
+    if connection.has_rooms:
+        rooms_refresh_first(connection=connection)
+    return connection

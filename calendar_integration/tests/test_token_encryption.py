@@ -15,7 +15,7 @@ from calendar_integration.microsoft.graph import GraphClient
 from calendar_integration.microsoft.identity import token_for
 from calendar_integration.models import ConnectionState, MicrosoftConnection
 
-from .conftest import connect
+from .conftest import signed_in
 
 
 def _raw_rows() -> str:
@@ -32,7 +32,7 @@ def _plain_cache(connection: MicrosoftConnection) -> dict:
 
 
 def test_a_raw_sql_read_shows_no_token_in_plain_text(m365, muster, alice):
-    connect(m365, alice, email=m365.recruiter.email, rooms=False)
+    signed_in(m365, alice, email=m365.recruiter.email)
     connection = MicrosoftConnection.objects.get(user=alice)
     cache = _plain_cache(connection)
     secrets = [rt["secret"] for rt in cache["RefreshToken"].values()]
@@ -50,7 +50,7 @@ def test_a_raw_sql_read_shows_no_token_in_plain_text(m365, muster, alice):
 def test_rotation_re_encrypts_under_the_new_key_and_the_old_key_can_go(
     m365, muster, alice, settings
 ):
-    connect(m365, alice, email=m365.recruiter.email, rooms=False)
+    signed_in(m365, alice, email=m365.recruiter.email)
     old_key = settings.TOKEN_ENCRYPTION_KEYS[0]
     new_key = Fernet.generate_key().decode()
     settings.TOKEN_ENCRYPTION_KEYS = [new_key, old_key]
@@ -63,7 +63,7 @@ def test_rotation_re_encrypts_under_the_new_key_and_the_old_key_can_go(
 
 
 def test_a_cache_no_configured_key_can_read_needs_a_reconnect(m365, muster, alice, settings):
-    connect(m365, alice, email=m365.recruiter.email, rooms=False)
+    signed_in(m365, alice, email=m365.recruiter.email)
     settings.TOKEN_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     connection = MicrosoftConnection.objects.get(user=alice)
 

@@ -16,11 +16,17 @@ from calendar_integration.tasks import tokens_keep_alive
 from m365sim.identity import directory
 from m365sim.models import RefreshToken
 
-from .conftest import client_for, connect
+from .conftest import client_for, connect, signed_in
 
 
 @pytest.fixture
 def connected(m365, muster, alice) -> MicrosoftConnection:
+    return signed_in(m365, alice, email=m365.recruiter.email)
+
+
+@pytest.fixture
+def connected_in_the_browser(m365, muster, alice) -> MicrosoftConnection:
+    """The sign-in itself (it leaves an AuthFlow behind)."""
     connect(m365, alice, email=m365.recruiter.email, rooms=False)
     return MicrosoftConnection.objects.get(user=alice)
 
@@ -130,7 +136,7 @@ def test_disconnect_deletes_the_tokens(m365, connected, alice):
         token_for(connected)
 
 
-def test_old_sign_in_flows_are_purged(m365, connected):
+def test_old_sign_in_flows_are_purged(m365, connected_in_the_browser):
     AuthFlow.objects.update(created_at=timezone.now() - timedelta(days=3))
 
     assert tokens_keep_alive()["flows_purged"] == 1

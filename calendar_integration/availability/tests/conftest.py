@@ -50,9 +50,8 @@ def _fresh_cache():
 @pytest.fixture
 def planner(m365, muster, alice):
     m365.grant_admin_consent(SCOPES)
-    journey = connect(m365, alice, email=m365.recruiter.email, rooms=True)
-    assert journey.response.status_code in (200, 302)
-    assert alice.microsoft_connection.has_rooms
+    connection = _issue4.signed_in(m365, alice, email=m365.recruiter.email, rooms=True)
+    assert connection.has_rooms
     return alice
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from calendar_integration.models import MicrosoftConnection
 from calendar_integration.sync.models import CalendarEvent, MailboxPause
-from calendar_integration.tests.conftest import client_for, connect
+from calendar_integration.tests.conftest import client_for, signed_in
 from ebms.accounts.models import Company, Role, User
 from ebms.accounts.services import booking_activate
 from ebms.recruiting.services import appointment_create
@@ -55,10 +55,10 @@ def olaf(m365, muster) -> User:
 @pytest.fixture
 def rita(m365, muster, alice) -> MicrosoftConnection:
     """alice connected to rita@contoso.example (no rooms permission needed to book rooms)."""
-    connect(m365, alice, email=m365.recruiter.email, rooms=False)
+    connection = signed_in(m365, alice, email=m365.recruiter.email)
     faults.clear()
     log.clear()
-    return MicrosoftConnection.objects.get(user=alice)
+    return connection
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calendar_integration.sync.models import CalendarEvent, MailboxPause, SyncStatus
 from calendar_integration.sync.tasks import sync_sweep
-from calendar_integration.tests.conftest import connect
+from calendar_integration.tests.conftest import signed_in
 from ebms.accounts.models import Role, User
 from ebms.recruiting.services import appointment_update
 from m365sim.graph import faults, log
@@ -26,7 +26,7 @@ def dave(m365, muster, rita):
         "dave@muster.example", "pw", company=muster, role=Role.RECRUITER, first_name="Dave"
     )
     m365.add_user("sam", "Sam Second")
-    connect(m365, user, email="sam@contoso.example", rooms=False)
+    signed_in(m365, user, email="sam@contoso.example")
     log.clear()
     return user
 
