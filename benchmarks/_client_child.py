@@ -139,7 +139,7 @@ def ours_client():
             schedules=SCHEDULES, start=WINDOW[0], end=WINDOW[1], interval=30
         ),  # fmt: skip
     }
-    from calendar_integration import identity
+    from calendar_integration.microsoft import identity
 
     token_only = {"token_for (encrypted MSAL cache in PostgreSQL)": lambda: identity.token_for(
         client.connection)}  # fmt: skip

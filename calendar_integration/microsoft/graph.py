@@ -57,11 +57,7 @@ class Recorder:
             logger.debug("graph %s %s -> %s (%d ms)", method, _short(path), status, duration_ms)
             return
         request_id = response.headers.get("request-id", "") if response is not None else ""
-        code = ""
-        if error is not None:
-            code = error.code
-        elif response is not None and response.status_code >= 400:
-            code = errors.from_response(response).code
+        code = error.code if error is not None else ""
         SyncLog.objects.bulk_create(
             SyncLog(
                 event_id=event_id,
@@ -163,11 +159,13 @@ class GraphClient:
                 error = errors.from_exception(exc)
                 self._record(method, path, None, error, started)
                 raise error
-            self._record(method, path, response, None, started)
+            # Mapped once: the recorded code and the raised exception are the same.
+            failed = errors.from_response(response) if response.status_code >= 400 else None
+            self._record(method, path, response, failed, started)
             if response.status_code == 401 and attempt == 1:
                 continue
-            if response.status_code >= 400:
-                raise self._throttle(errors.from_response(response))
+            if failed is not None:
+                raise self._throttle(failed)
             return response
         raise AssertionError("unreachable")
 

@@ -109,6 +109,10 @@ class MeetingDetails(models.Model):
         abstract = True
 
 
+# The meeting's own fields, declared once (above): forms, services and the pick copy use this.
+MEETING_FIELDS: tuple[str, ...] = tuple(field.name for field in MeetingDetails._meta.fields)
+
+
 class Appointment(MeetingDetails):
     """An interview. The candidate gets his own invitation (CandidateEmail), never the
     internal description or the observers.

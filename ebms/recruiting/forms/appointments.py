@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebms.accounts.models import Company, User
 
-from ..models import JOIN_INFO_PLACEHOLDER, MAX_TEXT, Appointment, AppointmentKind
+from ..models import JOIN_INFO_PLACEHOLDER, MAX_TEXT, MEETING_FIELDS, Appointment, AppointmentKind
 from ..selectors import company_planners, company_users_active
 from .timing import DATE_WIDGET, TIME_WIDGET, split, zoned
 
@@ -24,18 +24,7 @@ MAX_SLOTS = 5
 APPOINTMENT_FIELD_MAP = {"starts_at": "start_time", "ends_at": "end_time"}
 PROPOSAL_FIELD_MAP = {"starts_at": None, "ends_at": None, "slots": None}
 
-SERVICE_FIELDS = (
-    "recruiter",
-    "observers",
-    "kind",
-    "title",
-    "location",
-    "room_email",
-    "room_name",
-    "internal_description",
-    "candidate_message",
-    "meeting_link",
-)
+SERVICE_FIELDS = ("recruiter", "observers", *MEETING_FIELDS)
 
 
 class _PlanningForm(forms.Form):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ebms.accounts.models import User
 
 from .. import emails, hooks
-from ..models import Application, Appointment, AppointmentKind, CandidateEmail
+from ..models import MEETING_FIELDS, Application, Appointment, AppointmentKind, CandidateEmail
 from .history import record
 from .join_info import safe_href
 from .validation import check_planner, validate_appointment
@@ -22,19 +22,14 @@ from .validation import check_planner, validate_appointment
 Kind = CandidateEmail.Kind
 Status = CandidateEmail.Status
 
+# History order: who, kind, time, then the rest of the meeting's fields as declared.
 FIELDS = (
     "recruiter",
     "observers",
     "kind",
     "starts_at",
     "ends_at",
-    "location",
-    "room_email",
-    "room_name",
-    "title",
-    "internal_description",
-    "candidate_message",
-    "meeting_link",
+    *(name for name in MEETING_FIELDS if name != "kind"),
 )
 STRIPPED = ("location", "room_email", "room_name", "title", "meeting_link")
 TIME_FIELDS = {"starts_at", "ends_at"}

@@ -17,6 +17,7 @@ from ebms.accounts.models import User
 from .. import emails, hooks
 from ..links import ProposalLinkError
 from ..models import (
+    MEETING_FIELDS,
     Application,
     Appointment,
     AppointmentKind,
@@ -155,16 +156,9 @@ def proposal_pick(*, proposal: Proposal, slot: ProposalSlot) -> Appointment:
             company=current.company,
             application=current.application,
             recruiter=current.recruiter,
-            kind=current.kind,
             starts_at=chosen.starts_at,
             ends_at=chosen.ends_at,
-            location=current.location,
-            room_email=current.room_email,
-            room_name=current.room_name,
-            title=current.title,
-            internal_description=current.internal_description,
-            candidate_message=current.candidate_message,
-            meeting_link=current.meeting_link,
+            **{name: getattr(current, name) for name in MEETING_FIELDS},
             proposal=current,
             created_by=current.created_by,
         )
