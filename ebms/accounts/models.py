@@ -179,3 +179,21 @@ class BookingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class FormSubmission(models.Model):
+    """A one-time key a state-changing form carries: the first submit stores what it
+    created, a repeated submit (double click, reload, second tab) lands on that result."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, unique=True)
+    # Which form sent it (e.g. "appointment_create") and the id of what it created or changed.
+    action = models.CharField(max_length=40)
+    result_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key[:8]}…"

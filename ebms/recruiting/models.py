@@ -184,6 +184,8 @@ class AppointmentChange(models.Model):
     action = models.CharField(max_length=32)
     # {"field": [old, new]} with values as displayed strings.
     changes = models.JSONField(default=dict)
+    # The appointment's version after this change (None for rows older than the field).
+    version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ebms.accounts.models import Company, User
+from ebms.accounts.submissions import SubmissionKeyMixin
 
 from ..models import JOIN_INFO_PLACEHOLDER, MAX_TEXT, Appointment, AppointmentKind
 from ..selectors import company_planners, company_users_active
@@ -38,8 +39,8 @@ SERVICE_FIELDS = (
 )
 
 
-class _PlanningForm(forms.Form):
-    """Fields an appointment and a proposal share."""
+class _PlanningForm(SubmissionKeyMixin, forms.Form):
+    """Fields an appointment and a proposal share (and the one-time submission key)."""
 
     kind = forms.ChoiceField(
         label=_("Art"),
@@ -142,6 +143,10 @@ class AppointmentForm(_PlanningForm):
     date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("Beginn"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("Ende"), widget=TIME_WIDGET)
+    # The version the edit form was read at: a save on an older version is refused.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
     field_order = ["kind", "title", "date", "start_time", "end_time", "recruiter", "observers"]
 
@@ -154,7 +159,7 @@ class AppointmentForm(_PlanningForm):
         initial = {name: getattr(appointment, name) for name in SERVICE_FIELDS}
         initial["recruiter"] = appointment.recruiter_id
         initial["observers"] = [u.pk for u in appointment.observers.all()]
-        initial.update(date=day, start_time=start, end_time=end)
+        initial.update(date=day, start_time=start, end_time=end, version=appointment.version)
         return initial
 
     def clean(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..links import ProposalLinkError, proposal_from_token, proposal_link_for
 from .appointments import (
+    ChangedMeanwhile,
     appointment_cancel,
     appointment_create,
     appointment_join_info_set,
@@ -14,6 +15,7 @@ from .proposals import proposal_create, proposal_pick, proposal_withdraw, propos
 from .validation import slot_errors, validate_appointment, validate_proposal
 
 __all__ = [
+    "ChangedMeanwhile",
     "ProposalLinkError",
     "appointment_cancel",
     "appointment_create",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import selectors
 from ..forms import ApplicationForm, CandidateForm, CandidateSearchForm
-from ._common import company_page, planner_page
+from ._common import company_page, planner_page, submitted_before, submitted_once
 
 
 @company_page
@@ -25,9 +25,21 @@ def candidate_list(request):
 
 @planner_page
 def candidate_create(request):
+    if landed := submitted_before(
+        request, action="candidate_create", target="recruiting:candidate_detail"
+    ):
+        return landed
     form = CandidateForm(request.POST or None, company=request.user.company)
     if request.method == "POST" and form.is_valid():
-        candidate = form.save()
+        candidate, repeated = submitted_once(
+            request,
+            form,
+            action="candidate_create",
+            target="recruiting:candidate_detail",
+            run=form.save,
+        )
+        if repeated:
+            return repeated
         messages.success(request, _("Bewerber %(name)s wurde angelegt.") % {"name": candidate})
         return redirect("recruiting:candidate_detail", pk=candidate.pk)
     return render(request, "recruiting/candidate_form.html", {"form": form})
@@ -49,9 +61,21 @@ def candidate_detail(request, pk: int):
 @planner_page
 def application_create(request, pk: int):
     candidate = get_object_or_404(selectors.candidates_for(company=request.user.company), pk=pk)
+    if landed := submitted_before(
+        request, action="application_create", target="recruiting:application_detail"
+    ):
+        return landed
     form = ApplicationForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
-        application = form.save()
+        application, repeated = submitted_once(
+            request,
+            form,
+            action="application_create",
+            target="recruiting:application_detail",
+            run=form.save,
+        )
+        if repeated:
+            return repeated
         messages.success(request, _("Die Bewerbung wurde angelegt."))
         return redirect("recruiting:application_detail", pk=application.pk)
     return render(
