@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ebms.recruiting import hooks
+from ebms.recruiting import delays, hooks
 
 from .cache import generation_bump
 
@@ -18,9 +18,14 @@ def on_recruiting_event(event: str, **payload) -> None:
     if subject is None:
         return
     company_id = subject.company_id
-    generation_bump(company_id)
-    # Again after commit: a picker that read the cache meanwhile must not keep old data.
-    transaction.on_commit(lambda: generation_bump(company_id))
+    # After commit only: the cache (Redis) is never part of the change's transaction, and
+    # a cache outage never turns a saved appointment into an error.
+    transaction.on_commit(lambda: _bump(company_id))
+
+
+def _bump(company_id: int) -> None:
+    if not generation_bump(company_id):
+        delays.background_delayed("cache")
 
 
 def connect() -> None:

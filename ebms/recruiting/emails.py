@@ -22,7 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from . import ics
+from . import delays, ics
 from .links import proposal_link_for
 from .models import (
     JOIN_INFO_PLACEHOLDER,
@@ -133,6 +133,7 @@ def candidate_email_enqueue(email_id: int) -> None:
         candidate_email_send.delay(email_id)
     except KombuOperationalError:
         logger.warning("broker unavailable: candidate e-mail %s waits for the sweep", email_id)
+        delays.background_delayed("broker")
 
 
 def candidate_emails_release(*, appointment: Appointment) -> list[int]:

@@ -262,7 +262,8 @@ class Chaos:
             "ops_by_kind": dict(sorted(workload.count.by_kind.items())),
             "applied_then_failed_writes": traffic["applied_then_failed_writes"],
             "mailbox_concurrency_429": traffic["mailbox_concurrency_429"],
-            "broker_errors_in_ops": workload.count.broker_errors,
+            "failed_ops": workload.count.failed,
+            "failed_op_examples": workload.count.failures,
             "worker_exits_restarted": self.worker_exits,
             "rejected_ops": workload.count.rejected,
             "converged": converged,
@@ -275,6 +276,7 @@ class Chaos:
         result["ok"] = (
             converged
             and not any(result[name] for name in counts)
+            and result["failed_ops"] == 0
             and result["max_in_flight_per_mailbox"] <= MAX_IN_FLIGHT
             and self.kills_done == self.args.kills
         )

@@ -116,7 +116,10 @@ class Counters:
     ops: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     rejected: int = 0  # the service refused (validation): none expected
-    broker_errors: int = 0  # committed, but the on-commit enqueue raised (Redis down)
+    # An operation that raised anything but a validation error: in a request that is an
+    # error page (Redis down must degrade, never fail). Any failed op fails the run.
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)
 
 
 class Workload:
@@ -165,7 +168,8 @@ class Workload:
 
     # -- running -----------------------------------------------------------------------------
     def _run(self, kind: str, call, *, fallback=None):
-        """Run a service; a broker error after the commit leaves the change in place."""
+        """Run a service as a request would; an exception is a failed operation (an error
+        page), even when its change was committed before the exception."""
         from django.core.exceptions import ValidationError
 
         try:
@@ -173,8 +177,10 @@ class Workload:
         except ValidationError:
             self.count.rejected += 1
             return None
-        except Exception:  # noqa: BLE001 - Redis down: the on-commit enqueue of the e-mail raised
-            self.count.broker_errors += 1
+        except Exception as exc:  # noqa: BLE001 - counted and reported: it fails the run
+            self.count.failed += 1
+            if len(self.count.failures) < 5:
+                self.count.failures.append(f"{kind}: {type(exc).__name__}: {exc}"[:300])
             result = fallback() if fallback else None
         self.count.ops += 1
         self.count.by_kind[kind] = self.count.by_kind.get(kind, 0) + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import wraps
 
 from django.contrib import messages
@@ -12,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from ebms.accounts.access import company_member_required, planner_required
 from ebms.accounts.submissions import KEY_FIELD, Outcome, submission_once, submission_seen
+
+from .. import delays
 
 
 def _in_company_zone(view):
@@ -50,12 +54,13 @@ def submitted_once(request, form, *, action: str, run, target: str) -> tuple[obj
     Returns (result, None) for the first submit, or (None, redirect) for a repeated one
     (a parallel twin): it lands on what the first submit created (`target`: its page).
     """
-    outcome = submission_once(
-        company=request.user.company,
-        key=form.cleaned_data.get(KEY_FIELD, ""),
-        action=action,
-        run=run,
-    )
+    with notice_delays(request):
+        outcome = submission_once(
+            company=request.user.company,
+            key=form.cleaned_data.get(KEY_FIELD, ""),
+            action=action,
+            run=run,
+        )
     if not outcome.repeated:
         return outcome.result, None
     return None, _landing(request, outcome, target)
@@ -67,3 +72,19 @@ def _landing(request, outcome: Outcome, target: str) -> HttpResponse:
         return redirect("dashboard")
     messages.info(request, _("Dieses Formular wurde bereits abgesendet; hier ist das Ergebnis."))
     return redirect(target, pk=outcome.result)
+
+
+@contextmanager
+def notice_delays(request) -> Iterator[None]:
+    """Around a write: if waking the workers failed after the commit (Redis down), say so."""
+    with delays.watching() as delayed:
+        yield
+    if delayed:
+        messages.warning(
+            request,
+            _(
+                "Gespeichert. Die Übertragung nach Outlook und die E-Mail an den Bewerber "
+                "verzögern sich gerade, weil ein interner Dienst nicht erreichbar ist; "
+                "sie werden automatisch nachgeholt."
+            ),
+        )

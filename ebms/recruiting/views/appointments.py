@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from .. import selectors, services
 from ..forms import AppointmentForm, CancelForm, add_service_errors
 from ..forms.appointments import APPOINTMENT_FIELD_MAP
-from ._common import company_page, planner_page, submitted_before, submitted_once
+from ._common import (
+    company_page,
+    notice_delays,
+    planner_page,
+    submitted_before,
+    submitted_once,
+)
 
 APPOINTMENTS_PER_PAGE = 50
 
@@ -153,9 +159,10 @@ def appointment_cancel(request, pk: int):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.appointment_cancel(
-                appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            with notice_delays(request):
+                services.appointment_cancel(
+                    appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
+                )
         except ValidationError as error:
             add_service_errors(form, error, field_map={"cancel_reason": "reason"})
         else:

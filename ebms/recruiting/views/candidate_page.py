@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from .. import services
+from .. import delays, services
 from ..models import JOIN_INFO_PLACEHOLDER, Proposal
 from ..services import ProposalLinkError
 
@@ -77,7 +77,8 @@ def _pick(request, proposal: Proposal):
         error = _("Dieser Termin ist nicht mehr verfügbar. Bitte wählen Sie einen anderen.")
         return _page(request, proposal, error=error, status=400)
     try:
-        appointment = services.proposal_pick(proposal=proposal, slot=slot)
+        with delays.watching() as delayed:
+            appointment = services.proposal_pick(proposal=proposal, slot=slot)
     except ProposalLinkError as error:
         return _link_error(request, error)
     except ValidationError as error:
@@ -85,5 +86,10 @@ def _pick(request, proposal: Proposal):
     return render(
         request,
         "recruiting/candidate/confirmed.html",
-        {"proposal": proposal, "appointment": appointment, "zone": proposal.company.time_zone},
+        {
+            "proposal": proposal,
+            "appointment": appointment,
+            "zone": proposal.company.time_zone,
+            "delayed": bool(delayed),
+        },
     )

@@ -11,7 +11,13 @@ from .. import selectors, services
 from ..forms import ProposalForm, add_service_errors
 from ..forms.appointments import PROPOSAL_FIELD_MAP
 from ..models import Proposal
-from ._common import company_page, planner_page, submitted_before, submitted_once
+from ._common import (
+    company_page,
+    notice_delays,
+    planner_page,
+    submitted_before,
+    submitted_once,
+)
 
 
 @planner_page
@@ -76,7 +82,8 @@ def proposal_withdraw(request, pk: int):
     error = None
     if request.method == "POST":
         try:
-            services.proposal_withdraw(proposal=proposal, by=request.user)
+            with notice_delays(request):
+                services.proposal_withdraw(proposal=proposal, by=request.user)
         except ValidationError as exc:
             error = exc
         else:
