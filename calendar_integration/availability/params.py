@@ -27,6 +27,7 @@ MAX_DAYS = 7
 MAX_PEOPLE = 40
 MAX_DURATION = timedelta(hours=10)
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+MAX_ID = 2**63 - 1  # the largest database integer (SQLite raises OverflowError beyond)
 
 
 class BadParams(Exception):
@@ -58,12 +59,12 @@ class PickerQuery:
 
 class _Form(forms.Form):
     start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    days = forms.IntegerField(required=False)
+    days = forms.IntegerField(required=False, min_value=-1000, max_value=1000)
     to = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    recruiter = forms.IntegerField(required=False, min_value=1)
+    recruiter = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     room = forms.CharField(required=False, max_length=254)
     room_name = forms.CharField(required=False, max_length=200)
-    appointment = forms.IntegerField(required=False, min_value=1)
+    appointment = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     slot_start = forms.DateTimeField(required=False)
     slot_end = forms.DateTimeField(required=False)
     participants = forms.IntegerField(required=False, min_value=1, max_value=1000)
@@ -81,6 +82,12 @@ def _form(data: QueryDict) -> dict:
         raise BadParams(_("Ungültiger Parameter „%(name)s“: %(problem)s") % {
             "name": name, "problem": problems[0],
         })  # fmt: skip
+    for name in ("start", "to", "slot_start", "slot_end", "after"):
+        value = form.cleaned_data[name]
+        # Checked before any arithmetic: 9999-12-31 + 1 day or year 1 in UTC overflow.
+        day = value.date() if isinstance(value, datetime) else value
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise BadParams(_("Das Datum liegt außerhalb des erlaubten Bereichs."))
     return form.cleaned_data
 
 
@@ -90,6 +97,8 @@ def _ids(data: QueryDict) -> list[int]:
         ids = list(dict.fromkeys(int(p) for p in raw))
     except ValueError:
         raise BadParams(_("Beobachter müssen als Benutzer-IDs angegeben werden."))
+    if any(not 1 <= i <= MAX_ID for i in ids):
+        raise BadParams(_("Unbekannte Person: nur Benutzer Ihrer Firma sind möglich."))
     if len(ids) > MAX_PEOPLE:
         raise BadParams(_("Höchstens %(n)d Beobachter.") % {"n": MAX_PEOPLE})
     return ids

@@ -77,7 +77,8 @@ def rooms_refresh(request: HttpRequest) -> HttpResponse:
         return _json({"ok": result.ok, "message": result.message}, status=200 if result.ok else 409)
     (messages.success if result.ok else messages.warning)(request, result.message)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a local path: a bare word would be taken for a URL name by redirect().
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "calendar_integration:availability_rooms"

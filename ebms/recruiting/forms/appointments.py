@@ -17,7 +17,7 @@ from ebms.accounts.submissions import SubmissionKeyMixin
 
 from ..models import JOIN_INFO_PLACEHOLDER, MAX_TEXT, Appointment, AppointmentKind
 from ..selectors import company_planners, company_users_active
-from .timing import DATE_WIDGET, TIME_WIDGET, split, zoned
+from .timing import DATE_WIDGET, MAX_ID, TIME_WIDGET, date_in_range, split, zoned
 
 MAX_SLOTS = 5
 
@@ -39,6 +39,20 @@ SERVICE_FIELDS = (
 )
 
 
+class _UsersField(forms.ModelMultipleChoiceField):
+    """Users by id; an id no database integer can hold is "not a valid choice", not a 500."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if str(pk).isdecimal() and int(pk) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class _PlanningForm(SubmissionKeyMixin, forms.Form):
     """Fields an appointment and a proposal share (and the one-time submission key)."""
 
@@ -52,7 +66,7 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
     recruiter = forms.ModelChoiceField(
         label=_("Organisator"), queryset=User.objects.none(), empty_label=None
     )
-    observers = forms.ModelMultipleChoiceField(
+    observers = _UsersField(
         label=_("Beobachter"),
         queryset=User.objects.none(),
         required=False,
@@ -140,7 +154,7 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
 class AppointmentForm(_PlanningForm):
     """One date, a start and an end time in the company's time zone."""
 
-    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
+    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET, validators=[date_in_range])
     start_time = forms.TimeField(label=_("Beginn"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("Ende"), widget=TIME_WIDGET)
     # The version the edit form was read at: a save on an older version is refused.
@@ -205,7 +219,7 @@ class ProposalForm(_PlanningForm):
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_SLOTS + 1):
             self.fields[f"slot{n}_date"] = forms.DateField(
-                label=_("Datum"), required=False, widget=DATE_WIDGET
+                label=_("Datum"), required=False, widget=DATE_WIDGET, validators=[date_in_range]
             )
             self.fields[f"slot{n}_start"] = forms.TimeField(
                 label=_("Beginn"), required=False, widget=TIME_WIDGET

@@ -27,6 +27,7 @@ from ..models import (
 )
 
 MAX_DURATION = timedelta(hours=10)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # beyond: typing errors, overflowing zone arithmetic
 MIN_SLOTS, MAX_SLOTS = 2, 5
 MAX_LENGTHS = {
     "title": 200,
@@ -69,6 +70,10 @@ def time_errors(
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         # A naive time is ambiguous across DST; forms always produce aware times.
         return [("starts_at", _("Beginn und Ende brauchen eine Zeitzone."))]
+    if not (EARLIEST_YEAR <= starts_at.year <= LATEST_YEAR and ends_at.year <= LATEST_YEAR):
+        return [("starts_at", _("Bitte ein Datum zwischen %(first)d und %(last)d angeben.") % {
+            "first": EARLIEST_YEAR, "last": LATEST_YEAR,
+        })]  # fmt: skip
     errors = []
     if ends_at <= starts_at:
         errors.append(("ends_at", _("Das Ende muss nach dem Beginn liegen.")))

@@ -68,9 +68,10 @@ def _page(request, proposal: Proposal, *, error: str = "", status: int = 200):
 
 def _pick(request, proposal: Proposal):
     slot_id = request.POST.get("slot", "")
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; 18 digits fit any database.
     slot = (
         proposal.slots.filter(pk=int(slot_id), starts_at__gt=timezone.now()).first()
-        if slot_id.isdigit()
+        if slot_id.isdecimal() and len(slot_id) <= 18
         else None
     )
     if slot is None:
