@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recruiting', '0001_initial'),
+        ("recruiting", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointmentchange',
-            name='version',
+            model_name="appointmentchange",
+            name="version",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]
