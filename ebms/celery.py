@@ -49,5 +49,9 @@ app.conf.beat_schedule = {
         "task": "ebms.recruiting.tasks.proposals_expire",
         "schedule": crontab(minute="*/15"),
     },
+    "forget-form-submissions": {
+        "task": "ebms.accounts.tasks.submissions_forget",
+        "schedule": crontab(hour=2, minute=43),
+    },
 }
 app.autodiscover_tasks()

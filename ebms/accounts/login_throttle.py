@@ -30,7 +30,8 @@ class _LocalCounts:
     def get_many(self, keys: list[str]) -> dict[str, int]:
         now = time.monotonic()
         with self._lock:
-            return {k: c for k, (c, until) in self._counts.items() if k in keys and until > now}
+            found = {k: self._counts[k] for k in keys if k in self._counts}
+            return {k: count for k, (count, until) in found.items() if until > now}
 
     def incr(self, key: str) -> None:
         now = time.monotonic()

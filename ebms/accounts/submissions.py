@@ -12,15 +12,19 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Company, FormSubmission
 
 KEY_FIELD = "submission_key"
+# A form repeated after this long is a new submission; older keys are deleted daily.
+KEEP = timedelta(days=7)
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -89,3 +93,9 @@ def submission_once(
         if seen is None:  # another constraint of run() failed, not the key's
             raise
         return seen
+
+
+def submissions_forget() -> int:
+    """Delete keys older than KEEP (beat, daily); returns how many."""
+    deleted, _ = FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+    return deleted
