@@ -117,6 +117,7 @@ def world(db) -> dict:
     )
     CalendarEvent.objects.create(company=a, appointment=appointment, connection=connection)
     mail = StoredMail.objects.create(
+        company=a,
         from_email="noreply@ebms.example",
         to=application.candidate.email,
         subject="Einladung: A-Termin",
