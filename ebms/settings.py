@@ -33,6 +33,7 @@ if not DEBUG:
 SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "ebms.errors.csrf_failure"
 # Behind a reverse proxy: the request header carrying the client address (login throttling).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 # Absolute base of links in e-mails and Outlook bodies (candidate pages, "open in EBMS").
