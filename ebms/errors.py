@@ -15,20 +15,22 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
-MINIMAL_500 = (
+MINIMAL = (
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>EBMS</title></head>'
     "<body><h1>{title}</h1><p>{text}</p></body></html>"
 )
 
 
 def _page(request: HttpRequest | None, status: int, title: str, text: str) -> HttpResponse:
+    """The layout with the request's context, else without it, else plain HTML."""
     context = {"status": status, "title": title, "text": text}
-    try:
-        html = loader.render_to_string("errors/error.html", context, request=request)
-    except Exception:  # the page of an error must not fail itself
-        logger.exception("error page %s could not be rendered with its context", status)
-        html = loader.render_to_string("errors/error.html", context)
-    return HttpResponse(html, status=status)
+    for with_request in ((request,) if request is not None else ()) + (None,):
+        try:
+            html = loader.render_to_string("errors/error.html", context, request=with_request)
+            return HttpResponse(html, status=status)
+        except Exception:  # the page of an error must not fail itself
+            logger.exception("error page %s could not be rendered", status)
+    return HttpResponse(MINIMAL.format(title=title, text=text), status=status)
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
@@ -73,16 +75,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest | None = None) -> HttpResponse:
     """No request context and no database: only the layout and the active language."""
-    title = _("Ein Fehler ist aufgetreten")
     text = _(
         "Das hat nicht geklappt. Wir wurden benachrichtigt; bitte versuchen Sie es in einigen "
         "Minuten noch einmal."
     )
-    try:
-        html = loader.render_to_string(
-            "errors/error.html", {"status": 500, "title": title, "text": text}
-        )
-    except Exception:
-        logger.exception("the 500 page could not be rendered")
-        html = MINIMAL_500.format(title=title, text=text)
-    return HttpResponse(html, status=500)
+    return _page(None, 500, _("Ein Fehler ist aufgetreten"), text)

@@ -36,7 +36,9 @@ def _main_pages(world) -> dict:
     return {
         "login": Client().get(reverse("accounts:login")),
         "dashboard": client_for(alice).get(reverse("dashboard")),
-        "candidate page": Client().get(urlsplit(proposal_link_for(world["proposal"])).path),
+        "candidate page": Client().get(
+            urlsplit(proposal_link_for(world["proposal"])).path, follow=True
+        ),
         "connect page": client_for(alice).get(reverse("calendar_integration:connect")),
         "user admin": client_for(world["carol"]).get(reverse("accounts:user_list")),
     }

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from ..links import ProposalLinkError, proposal_from_token, proposal_link_for
+from ..links import (
+    ProposalLinkError,
+    proposal_from_session,
+    proposal_from_token,
+    proposal_link_for,
+    proposal_link_open,
+)
 from .appointments import (
     appointment_cancel,
     appointment_create,
@@ -21,8 +27,10 @@ __all__ = [
     "appointment_update",
     "candidate_email_preview",
     "proposal_create",
+    "proposal_from_session",
     "proposal_from_token",
     "proposal_link_for",
+    "proposal_link_open",
     "proposal_pick",
     "proposal_withdraw",
     "proposals_expire",
