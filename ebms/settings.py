@@ -208,10 +208,22 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # No OAuth code or candidate link token in a logged request line (docs/security.md).
+    "filters": {"secrets": {"()": "ebms.logredact.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # runserver's access log and Django's request warnings ("Not Found: /path").
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.request": {"filters": ["secrets"]},
+    },
 }
 
 # Security headers everywhere; HTTPS-only settings in production.
