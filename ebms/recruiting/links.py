@@ -3,8 +3,9 @@
 The token carries the proposal id and its random `token_nonce`; the nonce is cleared when
 the proposal is picked or withdrawn, so an old link answers "used" / "withdrawn".
 
-The token is exchanged at the first open (docs/security.md): the nonce is replaced by a new
-one kept only in that browser's session, and the browser is sent to a token-free page. The
+The token is exchanged when the candidate first opens his proposals (a button on the link's
+page, so a mail scanner's GET exchanges nothing; docs/security.md): the nonce is replaced by
+a new one kept only in that browser's session, and the browser goes to a token-free page. The
 token in an access log (or a forwarded mail) then opens nothing: it answers "opened in
 another browser". The new nonce ends with a fingerprint of the old one, which tells that
 answer apart from a forged token.
@@ -101,11 +102,32 @@ def proposal_from_token(token: str) -> Proposal:
     return proposal
 
 
+def _refuse(proposal: Proposal, data: dict) -> ProposalLinkError:
+    """A valid signature whose nonce is no longer the proposal's: exchanged, or forged."""
+    if proposal.token_nonce.endswith("." + _fingerprint(str(data.get("n")))):
+        return ProposalLinkError("elsewhere", proposal)
+    return ProposalLinkError("invalid")
+
+
+def proposal_link_peek(*, token: str, held: dict[str, str]) -> tuple[Proposal, bool]:
+    """(proposal, whether this browser's session holds it already), exchanging nothing.
+
+    `held` maps proposal ids to the nonces this browser's session holds.
+    """
+    data = _token_data(token)
+    proposal = _open_proposal(data["p"])
+    if held.get(str(proposal.pk)) == proposal.token_nonce:
+        return proposal, True
+    if data.get("n") == proposal.token_nonce:
+        return proposal, False
+    raise _refuse(proposal, data)
+
+
 def proposal_link_open(*, token: str, held: dict[str, str]) -> tuple[Proposal, str]:
     """Exchange a link's token for a session nonce: (proposal, nonce for the session).
 
-    `held` maps proposal ids to the nonces this browser's session already holds: the same
-    browser may open the link again. Any other browser gets "elsewhere" once it is exchanged.
+    The same browser may open the link again (its session holds the current nonce); any
+    other browser gets "elsewhere" once the token is exchanged.
     """
     data = _token_data(token)
     proposal = _open_proposal(data["p"])
@@ -121,9 +143,7 @@ def proposal_link_open(*, token: str, held: dict[str, str]) -> tuple[Proposal, s
             proposal.token_nonce = fresh
             return proposal, fresh
         proposal = _open_proposal(proposal.pk)  # another browser was faster, or a pick
-    if proposal.token_nonce.endswith("." + _fingerprint(str(data.get("n")))):
-        raise ProposalLinkError("elsewhere", proposal)
-    raise ProposalLinkError("invalid")
+    raise _refuse(proposal, data)
 
 
 def proposal_from_session(*, pk: int, nonce: str) -> Proposal:

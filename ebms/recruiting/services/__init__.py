@@ -8,6 +8,7 @@ from ..links import (
     proposal_from_token,
     proposal_link_for,
     proposal_link_open,
+    proposal_link_peek,
 )
 from .appointments import (
     appointment_cancel,
@@ -31,6 +32,7 @@ __all__ = [
     "proposal_from_token",
     "proposal_link_for",
     "proposal_link_open",
+    "proposal_link_peek",
     "proposal_pick",
     "proposal_withdraw",
     "proposals_expire",

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -46,15 +47,19 @@ def path_of(proposal: Proposal) -> str:
 
 
 def page_of(client, proposal: Proposal) -> str:
-    """Open the link as the candidate does: its token is exchanged, the page has none."""
-    response = client.get(path_of(proposal))
+    """Open the link as the candidate does: the link's page, its button (the token is
+    exchanged), the token-free page's path."""
+    link = path_of(proposal)
+    assert client.get(link).status_code in (200, 302)
+    csrf = client.cookies.get(settings.CSRF_COOKIE_NAME)
+    response = client.post(link, {"csrfmiddlewaretoken": csrf.value if csrf else ""})
     assert response.status_code == 302
     return response["Location"]
 
 
 def test_the_page_shows_the_open_slots_and_nothing_internal(client, company, alice):
     proposal = make_proposal(company, alice)
-    response = client.get(path_of(proposal), follow=True)
+    response = client.get(page_of(client, proposal))
     html = response.content.decode()
     assert response.status_code == 200
     assert "10:00–11:00" in html and "14:00–15:00" in html
@@ -157,7 +162,7 @@ def test_the_link_is_exchanged_once_a_second_browser_cannot_pick(client, company
     link = path_of(proposal)
     page = page_of(client, proposal)
     assert "/vorschlag/auswahl/" in page and link.rsplit("/", 2)[1] not in page
-    assert page_of(client, proposal) == page  # the same browser opens the mail link again
+    assert client.get(link)["Location"] == page  # the same browser opens the mail link again
 
     reader = Client()  # somebody who read the link in a log, or another device
     opened = reader.get(link)
@@ -169,3 +174,14 @@ def test_the_link_is_exchanged_once_a_second_browser_cannot_pick(client, company
     assert stolen.status_code == 404 and not Appointment.objects.exists()
     assert client.post(page, {"slot": proposal.slots.first().pk}).status_code == 200
     assert Appointment.objects.count() == 1
+
+
+def test_a_mail_scanners_get_exchanges_nothing(client, company, alice):
+    """Link scanners (Safe Links) fetch the link first: only the button exchanges the token."""
+    proposal = make_proposal(company, alice)
+
+    scanned = Client().get(path_of(proposal))
+
+    assert scanned.status_code == 200 and 'name="slot"' not in scanned.content.decode()
+    assert "Terminvorschläge anzeigen" in scanned.content.decode()
+    assert client.get(page_of(client, proposal)).content.decode().count('name="slot"') == 2

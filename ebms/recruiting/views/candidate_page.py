@@ -1,8 +1,8 @@
 """The candidate's page behind the signed proposal link (public, no login).
 
-The link's token is exchanged at the first open for a nonce in this browser's session, and
-the browser goes on to a token-free page (docs/security.md): a token read from an access log
-picks nothing.
+The link's token is exchanged, when the candidate opens his proposals, for a nonce in this
+browser's session, and the browser goes on to a token-free page (docs/security.md): a token
+read from an access log picks nothing.
 """
 
 from __future__ import annotations
@@ -42,16 +42,29 @@ def _link_error(request, error: ProposalLinkError):
         )
 
 
+@csrf_protect
 @require_http_methods(["GET", "POST"])
 def candidate_proposal(request, token: str):
-    """The link from the e-mail: exchange its token, then go on to the token-free page."""
+    """The link from the e-mail. GET: a button (mail scanners only GET); POST: exchange the
+    token for this browser's session and go on to the token-free page."""
     held = request.session.get(SESSION_KEY, {})
     try:
-        proposal, nonce = services.proposal_link_open(token=token, held=held)
+        if request.method == "POST":
+            proposal, nonce = services.proposal_link_open(token=token, held=held)
+        else:
+            proposal, is_held = services.proposal_link_peek(token=token, held=held)
+            if not is_held:
+                return _open_page(request, proposal)
+            nonce = held[str(proposal.pk)]
     except ProposalLinkError as error:
         return _link_error(request, error)
     request.session[SESSION_KEY] = {**held, str(proposal.pk): nonce}
     return redirect("recruiting:candidate_proposal_page", pk=proposal.pk)
+
+
+def _open_page(request, proposal: Proposal):
+    with translation.override(proposal.application.candidate.language):
+        return render(request, "recruiting/candidate/open.html", {"proposal": proposal})
 
 
 @csrf_protect
