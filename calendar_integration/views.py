@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ebms.accounts.access import company_admin_required, planner_required
-from ebms.accounts.services import feature_active
 
 from . import selectors, services
 from .consent import ERROR_CODES, Kind, Problem
+from .gating import feature_required
 from .identity import ROOM_SCOPE, scopes_for
-from .lifecycle import connection_disconnect, sync_paused_reason
+from .lifecycle import connection_disconnect
 
 
 def _safe_next(request, value: str) -> str | None:
@@ -31,16 +31,6 @@ def _safe_next(request, value: str) -> str | None:
     ):
         return value
     return None
-
-
-def _not_booked(request):
-    connection = selectors.connection_for(user=request.user)
-    return render(
-        request,
-        "calendar_integration/not_booked.html",
-        {"connection": connection, "paused_reason": sync_paused_reason(connection=connection)},
-        status=403,
-    )
 
 
 def _problem(request, problem: Problem, *, with_rooms: bool = False, tenant_hint: str = ""):
@@ -84,9 +74,8 @@ def _app_id() -> str:
 
 @planner_required
 @require_GET
+@feature_required
 def connect(request):
-    if not feature_active(company=request.user.company):
-        return _not_booked(request)
     connection = selectors.connection_for(user=request.user)
     next_url = _safe_next(request, request.GET.get("next", "")) or ""
     return render(
@@ -103,9 +92,8 @@ def connect(request):
 
 @planner_required
 @require_POST
+@feature_required
 def connect_start(request):
-    if not feature_active(company=request.user.company):
-        return _not_booked(request)
     next_url = _safe_next(request, request.POST.get("next", ""))
     if next_url is None:
         return _problem(request, Problem(kind=Kind.INVALID_STATE, description="next"))
@@ -125,9 +113,8 @@ def callback(request):
 
 
 @planner_required
+@feature_required
 def _signin_done(request):
-    if not feature_active(company=request.user.company):
-        return _not_booked(request)
     finished = services.connect_finish(user=request.user, params=request.GET.dict())
     if finished.redirect_url:
         return redirect(finished.redirect_url)
@@ -182,9 +169,8 @@ def disconnect(request):
 
 @planner_required
 @require_POST
+@feature_required
 def check(request):
-    if not feature_active(company=request.user.company):
-        return _not_booked(request)
     connection = selectors.connection_for(user=request.user)
     if connection is None or not connection.is_usable:
         messages.error(request, _("Bitte verbinden Sie zuerst Ihr Microsoft-Konto."))
@@ -196,6 +182,7 @@ def check(request):
 
 @planner_required
 @require_GET
+@feature_required
 def admin_info(request):
     """F11: what a tenant admin needs to know and do (also for the temporary recruiter account)."""
     company = request.user.company

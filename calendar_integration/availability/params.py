@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from ebms.accounts.models import Company, User
 from ebms.recruiting.models import Appointment
 
-from ..models import MicrosoftConnection
 from .models import Room
+from .room_check import tenant_domains
 
 __all__ = ["MAX_DAYS", "MAX_PEOPLE", "BadParams", "PickerQuery", "picker_query", "slot_query"]
 
@@ -133,16 +133,7 @@ def _room(email: str, name: str, company: Company) -> tuple[str, str] | None:
     known = Room.objects.filter(company=company, email=email).values_list("name", flat=True)
     if known:
         return email, known[0]
-    domains = {
-        upn.rsplit("@", 1)[-1].lower()
-        for upn in MicrosoftConnection.objects.filter(company=company)
-        .exclude(upn="")
-        .values_list("upn", flat=True)
-    } | {
-        e.rsplit("@", 1)[-1]
-        for e in Room.objects.filter(company=company).values_list("email", flat=True)
-    }
-    if email.rsplit("@", 1)[-1] not in domains:
+    if email.rsplit("@", 1)[-1] not in tenant_domains(company):
         raise BadParams(_("Unbekannter Raum: die Adresse gehört nicht zu Ihrer Firma."))
     return email, name.strip() or email
 

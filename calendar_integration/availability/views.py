@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ebms.accounts.access import planner_required
 
+from ..gating import feature_required
 from .models import RoomDirectory
 from .params import BadParams, picker_query, slot_query
 from .rooms import REFRESH_EVERY, rooms_refresh_request
@@ -52,6 +53,7 @@ def next_slot(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 @planner_required
+@feature_required
 def rooms(request: HttpRequest) -> HttpResponse:
     """The room list with its freshness (also the page the picker links to without JS)."""
     company = request.user.company
@@ -70,6 +72,7 @@ def rooms(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @planner_required
+@feature_required
 def rooms_refresh(request: HttpRequest) -> HttpResponse:
     """ "Raumliste aktualisieren": JSON for the picker's script, else a redirect back."""
     result = rooms_refresh_request(user=request.user)

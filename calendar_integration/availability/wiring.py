@@ -1,4 +1,4 @@
-"""Registers the picker panel and the cache invalidation with the recruiting hooks."""
+"""Registers the picker panel, the room check and the cache invalidation with recruiting's hooks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.db import transaction
 from ebms.recruiting import delays, hooks
 
 from .cache import generation_bump
+from .room_check import room_check
 
 PANEL = "calendar_integration/availability/panel.html"
 
@@ -32,3 +33,4 @@ def connect() -> None:
     """Register with recruiting hooks (called once from AppConfig.ready)."""
     hooks.listen(on_recruiting_event)
     hooks.provide_panel("planning", PANEL)
+    hooks.provide_room_check(room_check)

@@ -23,6 +23,11 @@ with its own context (`{% recruiting_panels "slot" %}`). Slots:
 A join-information provider (the calendar module for online appointments) answers
 `provides_join_info(appointment) -> bool`; when one does, the candidate invitation waits
 until `appointment_join_info_set()` (services) delivers the meeting's join information.
+
+A room checker (the calendar module) answers `check(company=, recruiter=, email=) -> str`:
+an empty string when `email` is a room of the company's tenant, else the German message
+shown at "Raum (E-Mail)". Without a checker (no calendar module) nothing invites the room,
+and the typed address is only stored.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ EVENTS = (
 Listener = Callable[..., None]
 _listeners: list[Listener] = []
 _join_info_providers: list[Callable[..., bool]] = []
+_room_checkers: list[Callable[..., str]] = []
 _panels: dict[str, list[str]] = {}
 PANEL_SLOTS = ("planning", "appointment_detail")
 
@@ -69,6 +75,30 @@ def stop_providing_join_info(provider: Callable[..., bool]) -> None:
     """Remove a provider registered with `provide_join_info` (no error if absent)."""
     if provider in _join_info_providers:
         _join_info_providers.remove(provider)
+
+
+def provide_room_check(checker: Callable[..., str]) -> Callable[..., str]:
+    """Register `checker(company=, recruiter=, email=) -> str` (idempotent)."""
+    if checker not in _room_checkers:
+        _room_checkers.append(checker)
+    return checker
+
+
+def stop_providing_room_check(checker: Callable[..., str]) -> None:
+    """Remove a checker registered with `provide_room_check` (no error if absent)."""
+    if checker in _room_checkers:
+        _room_checkers.remove(checker)
+
+
+def room_problem(*, company, recruiter, email: str) -> str | None:
+    """None when a checker accepts `email` as a room of the company, else its message."""
+    if not _room_checkers:
+        return None
+    for checker in list(_room_checkers):
+        problem = checker(company=company, recruiter=recruiter, email=email)
+        if problem:
+            return problem
+    return None
 
 
 def announce(event: str, **payload) -> None:

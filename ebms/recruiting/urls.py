@@ -26,4 +26,10 @@ urlpatterns = [
     path("vorschlaege/<int:pk>/zurueckziehen/", views.proposal_withdraw, name="proposal_withdraw"),
     # Public: the candidate's page behind the signed link in the proposal e-mail.
     path("vorschlag/<str:token>/", views.candidate_proposal, name="candidate_proposal"),
+    # Token-free: the page the link leads to once its token is exchanged (docs/security.md).
+    path(
+        "vorschlag/auswahl/<int:pk>/",
+        views.candidate_proposal_page,
+        name="candidate_proposal_page",
+    ),
 ]

@@ -23,7 +23,8 @@ PUBLIC, MEMBER, PLANNER, ADMIN, DEBUG = "public", "member", "planner", "admin", 
 class Entry:
     access: str
     # Key of the object (in the security world fixture) whose id the URL takes; "token"
-    # for the candidate link (a signed token, tested in test_candidate_links.py).
+    # for the candidate link (a signed token, tested in test_candidate_links.py); "session"
+    # for the candidate's page (the proposal id; access by the session's nonce).
     obj: str | None = None
     # Answers 405 to GET before any check (require_POST outermost): nothing to look up.
     post_only: bool = False
@@ -52,6 +53,8 @@ CATALOGUE: dict[str, Entry] = {
     "recruiting:proposal_detail": Entry(MEMBER, "proposal"),
     "recruiting:proposal_withdraw": Entry(PLANNER, "proposal"),
     "recruiting:candidate_proposal": Entry(PUBLIC, "token"),
+    # The token-free page after the link's exchange: the browser session's nonce decides.
+    "recruiting:candidate_proposal_page": Entry(PUBLIC, "session"),
     "calendar_integration:connect": Entry(PLANNER),
     "calendar_integration:connect_start": Entry(PLANNER),
     # Microsoft's redirect: sends anonymous users to the login, checks the flow's owner.
@@ -113,7 +116,7 @@ def names(*, access: tuple[str, ...] | None = None, with_id: bool | None = None)
     for name, entry in CATALOGUE.items():
         if access is not None and entry.access not in access:
             continue
-        takes_id = entry.obj not in (None, "token")
+        takes_id = entry.obj not in (None, "token", "session")
         if with_id is not None and takes_id != with_id:
             continue
         found.append(name)

@@ -8,7 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from calendar_integration.availability.models import Room
 from calendar_integration.sync.models import SyncStatus
 from calendar_integration.sync.payloads import PROPERTY_ID
 from ebms.recruiting.services import appointment_cancel, appointment_update
@@ -18,6 +20,11 @@ from .conftest import calls, events_of, plan, record_of
 
 
 def test_planning_creates_one_event_with_one_call(m365, rita, alice, olaf, application):
+    # The room comes from the company's stored room list: no Graph lookup for it (issue 11.5).
+    Room.objects.create(
+        company=application.company, email=m365.rooms[0].email, name="Raum Alpha",
+        last_seen_at=timezone.now(),
+    )  # fmt: skip
     appointment = plan(
         application=application,
         by=alice,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from ..links import ProposalLinkError, proposal_from_token, proposal_link_for
+from ..links import (
+    ProposalLinkError,
+    proposal_from_session,
+    proposal_from_token,
+    proposal_link_for,
+    proposal_link_open,
+    proposal_link_peek,
+)
 from .appointments import (
     ChangedMeanwhile,
     appointment_cancel,
@@ -23,8 +30,11 @@ __all__ = [
     "appointment_update",
     "candidate_email_preview",
     "proposal_create",
+    "proposal_from_session",
     "proposal_from_token",
     "proposal_link_for",
+    "proposal_link_open",
+    "proposal_link_peek",
     "proposal_pick",
     "proposal_withdraw",
     "proposals_expire",

@@ -205,6 +205,7 @@ def appointment_update(
             observers=[u for u in new["observers"] if u.pk not in old_ids],
             check_past=bool(changed & TIME_FIELDS),
             check_recruiter="recruiter" in changed,
+            check_room="room_email" in changed,
             **{f: new[f] for f in FIELDS if f not in ("recruiter", "observers")},
         )
         for field in FIELDS:

@@ -170,11 +170,13 @@ def validate_appointment(
     room_name: str = "",
     check_past: bool = True,
     check_recruiter: bool = True,
+    check_room: bool = True,
 ) -> None:
     """All rules of one appointment.
 
     On update: `check_past=False` when the time did not change, `check_recruiter=False`
-    when the organizer did not change, and `observers` only the newly added ones.
+    when the organizer did not change, `check_room=False` when the room did not change,
+    and `observers` only the newly added ones.
     """
     values = {
         "kind": kind,
@@ -196,12 +198,31 @@ def validate_appointment(
         observers=observers,
         values=values,
         check_recruiter=check_recruiter,
+        check_room=check_room,
     )
     errors.raise_if_any()
 
 
+def _check_room(errors: Errors, *, company: Company, recruiter: User | None, values: dict) -> None:
+    """A room address must be a room of the company's tenant (the calendar module decides):
+    it becomes a resource attendee of the Outlook event and sees its internal description."""
+    email = (values.get("room_email") or "").strip()
+    if not email or "room_email" in errors:
+        return
+    problem = hooks.room_problem(company=company, recruiter=recruiter, email=email)
+    if problem:
+        errors.add("room_email", problem)
+
+
 def _check_common(
-    errors: Errors, *, company, recruiter, observers, values: dict, check_recruiter: bool = True
+    errors: Errors,
+    *,
+    company,
+    recruiter,
+    observers,
+    values: dict,
+    check_recruiter: bool = True,
+    check_room: bool = True,
 ) -> None:
     _check_people(
         errors,
@@ -212,6 +233,8 @@ def _check_common(
     )
     _check_texts(errors, values)
     _check_kind(errors, company=company, recruiter=recruiter, values=values)
+    if check_room:
+        _check_room(errors, company=company, recruiter=recruiter, values=values)
 
 
 def slot_errors(slots: list[tuple[datetime, datetime]]) -> list[str]:

@@ -39,12 +39,17 @@ PLANNER_ONLY = {
 }
 
 
+# The candidate's token-free page: public, opened by the nonce in his browser's session
+# (test_candidate_page.py), not by company membership.
+CANDIDATE_PAGES = {"candidate_proposal_page"}
+
+
 def _names_with_id() -> set[str]:
     return {
         p.name
         for p in recruiting_urls.urlpatterns
         if isinstance(p, URLPattern) and "<int:pk>" in str(p.pattern)
-    }
+    } - CANDIDATE_PAGES
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from .appointments import (
     appointment_email_preview,
     appointment_list,
 )
-from .candidate_page import candidate_proposal
+from .candidate_page import candidate_proposal, candidate_proposal_page
 from .candidates import (
     application_create,
     application_detail,
@@ -32,6 +32,7 @@ __all__ = [
     "candidate_detail",
     "candidate_list",
     "candidate_proposal",
+    "candidate_proposal_page",
     "dashboard",
     "proposal_create",
     "proposal_detail",
