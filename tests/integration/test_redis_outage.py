@@ -125,7 +125,9 @@ def test_with_redis_stopped_the_product_works_and_the_work_goes_out_when_it_is_b
     assert "verzögern sich gerade" in planned.content.decode()
     appointment = Appointment.objects.get(title="Gespräch im Ausfall")
 
-    picked = Client().post(f"/{link}", {"slot": slot.pk})
+    candidate = Client()
+    page = candidate.post(f"/{link}")["Location"]  # the link's button: the token-free page
+    picked = candidate.post(page, {"slot": slot.pk})
     assert picked.status_code == 200
     assert "verzögert sich etwas" in picked.content.decode()
     chosen = Appointment.objects.get(proposal=proposal)
