@@ -46,7 +46,9 @@ def graph_time(value: dict) -> datetime:
     if value.get("timeZone", "UTC") not in ("UTC", "Etc/UTC"):
         from zoneinfo import ZoneInfo
 
-        return parsed.replace(tzinfo=ZoneInfo(value["timeZone"]))
+        from tzlocal.windows_tz import win_tz  # a Windows name (Prefer outlook.timezone)
+
+        return parsed.replace(tzinfo=ZoneInfo(win_tz.get(value["timeZone"], value["timeZone"])))
     return parsed.replace(tzinfo=UTC)
 
 
