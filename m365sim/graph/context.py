@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from m365sim.models import Mailbox
 
@@ -19,6 +20,7 @@ class Ctx:
     params: dict[str, str]
     target: Mailbox | None = None
     applied_prefs: list[str] = field(default_factory=list)
+    fault: Any = None  # the injected fault of this request (faults.Fault), if any
 
     @property
     def caller_mailbox(self) -> Mailbox:

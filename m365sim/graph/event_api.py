@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from m365sim.models import Event
 
-from . import events, odata
+from . import events, later, odata
 from .auth import CALENDAR_READ, CALENDAR_WRITE, require
 from .context import Ctx
 from .core import GRAPH_ROOT, GraphResponse
@@ -54,7 +56,13 @@ def _one(ctx: Ctx, event: Event, status: int = 200) -> GraphResponse:
 
 def event_create_view(ctx: Ctx) -> GraphResponse:
     require(ctx.caller, CALENDAR_WRITE)
-    event, _created = events.event_create(organizer=ctx.target, data=canonical(ctx.json_body()))
+    late = None
+    if ctx.fault is not None and ctx.fault.kind == "join_url_late":
+        late = timedelta(milliseconds=ctx.fault.delay_ms) if ctx.fault.delay_ms else None
+        late = late or later.JOIN_URL_DELAY
+    event, _created = events.event_create(
+        organizer=ctx.target, data=canonical(ctx.json_body()), join_url_late=late
+    )
     event.refresh_from_db()
     # A repeated transactionId also answers 201 with the existing event.
     return _one(ctx, event, status=201)

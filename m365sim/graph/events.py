@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import html
 import secrets
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 
 from m365sim import clock
 from m365sim.models import AutoAcceptPolicy, BookingType, Event, Mailbox
 
-from . import teams
+from . import later, teams
 from .errors import GraphError
 from .eventfields import apply_fields, normalise_attendees
 
@@ -72,9 +73,12 @@ def _wants_teams(data: dict, organizer: Mailbox) -> bool:
     return bool(data.get("isOnlineMeeting")) and str(provider).lower() == "teamsforbusiness"
 
 
-def event_create(*, organizer: Mailbox, data: dict) -> tuple[Event, bool]:
+def event_create(
+    *, organizer: Mailbox, data: dict, join_url_late: timedelta | None = None
+) -> tuple[Event, bool]:
     """Create the organizer's event and the copies; (event, created). A known
-    transactionId in this mailbox returns the existing event instead."""
+    transactionId in this mailbox returns the existing event instead. `join_url_late`: the
+    Teams meeting is promised (isOnlineMeeting true) but its join URL arrives that much later."""
     transaction_id = data.get("transactionId") or None
     if transaction_id:
         existing = Event.objects.filter(mailbox=organizer, transaction_id=transaction_id).first()
@@ -105,8 +109,13 @@ def event_create(*, organizer: Mailbox, data: dict) -> tuple[Event, bool]:
         event.body_content = wrap_html(event.body_content)
     # Teams only for licensed organizers; otherwise the event is created without a meeting
     # (isOnlineMeeting false, provider unknown), as Outlook does.
+    late = False
     if _wants_teams(data, organizer) and organizer.teams_licensed:
-        _add_meeting(event, organizer)
+        if join_url_late is None:
+            _add_meeting(event, organizer)
+        else:
+            event.is_online_meeting, event.online_meeting_provider = True, "teamsForBusiness"
+            late = True
     try:
         with transaction.atomic(using=DB):
             event.save()
@@ -116,7 +125,21 @@ def event_create(*, organizer: Mailbox, data: dict) -> tuple[Event, bool]:
             raise
         return existing, False
     sync_copies(event, previous=[], time_changed=True)
+    if late:
+        later.join_url_schedule(event, after=join_url_late)
     return event, True
+
+
+def meeting_arrives(event: Event) -> None:
+    """The late Teams meeting: join URL and block appear on the event and its copies."""
+    if event.online_meeting or not event.is_online_meeting:
+        return
+    _add_meeting(event, event.mailbox)
+    event.change_key = new_change_key()
+    event.modified_at = clock.now()
+    event.save()
+    attendees = [dict(a) for a in event.attendees]
+    sync_copies(event, previous=attendees, time_changed=False)
 
 
 def event_update(*, event: Event, data: dict) -> Event:
@@ -216,9 +239,11 @@ def sync_copies(event: Event, *, previous: list[dict], time_changed: bool) -> No
         was_there = any(p["emailAddress"]["address"].lower() == address for p in previous)
         if mailbox.is_room:
             if time_changed or not was_there:
-                attendee["status"] = _room_answer(event, mailbox)
+                # Answered later by the booking assistant; until then "none".
+                attendee["status"] = {"response": "none", "time": "0001-01-01T00:00:00Z"}
                 changed_statuses = True
-            elif attendee["status"]["response"] in ("accepted", "none"):
+                later.room_answer_schedule(event, mailbox)
+            elif attendee["status"]["response"] == "accepted":
                 _upsert_copy(event, mailbox, room=True, reset=False)
         else:
             _upsert_copy(event, mailbox, room=False, reset=time_changed or not was_there)
@@ -238,8 +263,9 @@ def sync_copies(event: Event, *, previous: list[dict], time_changed: bool) -> No
         Event.objects.filter(pk=event.pk).update(attendees=event.attendees)
 
 
-def _room_answer(event: Event, room: Mailbox) -> dict:
-    """Accept or decline for a room, and keep its calendar in line."""
+def room_answer(event: Event, room: Mailbox) -> dict:
+    """The booking assistant's answer (accept or decline), keeping the room's calendar in
+    line; decided when it processes the request (see later.py), not at the create."""
     now = clock.now()
     if (
         room.booking_type == BookingType.RESERVED

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-__all__ = ["Event", "ShowAs"]
+__all__ = ["Event", "PendingChange", "ShowAs"]
 
 
 class ShowAs(models.TextChoices):
@@ -90,3 +90,34 @@ class Event(models.Model):
     @property
     def is_meeting(self) -> bool:
         return bool(self.attendees)
+
+
+class PendingChange(models.Model):
+    """Something Exchange does after the request that caused it answered: a room's booking
+    assistant answers, an attendee responds (or proposes a time), a Teams join URL arrives.
+
+    Applied by the first Graph request (or ops page) after `due_at` on the simulator clock
+    (m365sim.graph.later.apply_due).
+    """
+
+    class Kind(models.TextChoices):
+        ROOM_ANSWER = "room", "room answer"
+        ATTENDEE_ANSWER = "attendee", "attendee answer"
+        JOIN_URL = "join_url", "join URL"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pending")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    attendee = models.ForeignKey(
+        "m365sim.Mailbox", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # accepted | tentativelyAccepted | declined (attendee answers; rooms decide when due)
+    response = models.CharField(max_length=32, blank=True)
+    proposed_start = models.DateTimeField(null=True, blank=True)
+    proposed_end = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id} @ {self.due_at:%H:%M:%S}"

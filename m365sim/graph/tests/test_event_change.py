@@ -6,7 +6,7 @@ import pytest
 
 from m365sim.models import Event
 
-from .conftest import event_payload, next_weekday
+from .conftest import event_payload, next_weekday, time_passes
 from .test_auth_and_users import assert_graph_error
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "m365sim"])
@@ -56,6 +56,8 @@ def test_moving_the_event_re_evaluates_the_room(sim):
     start = next_weekday(9)
     create(sim, start=start + timedelta(hours=3), subject="Blocker", attendees=[ROOM])
     event = create(sim, start=start, attendees=[ROOM])
+    time_passes()
+    event = sim.call("GET", f"me/events/{event['id']}").json()
     assert event["attendees"][0]["status"]["response"] == "accepted"
     new_start = start + timedelta(hours=3)
     moved = sim.call(
@@ -69,6 +71,9 @@ def test_moving_the_event_re_evaluates_the_room(sim):
             },
         },
     ).json()
+    assert moved["attendees"][0]["status"]["response"] == "none"
+    time_passes()
+    moved = sim.call("GET", f"me/events/{event['id']}").json()
     assert moved["attendees"][0]["status"]["response"] == "declined"
     assert not Event.objects.filter(mailbox=sim.room, ical_uid=event["iCalUId"]).exists()
 
