@@ -76,6 +76,7 @@ class RoomForm(forms.ModelForm):
             "is_wheelchair_accessible",
             "booking_type",
             "auto_accept",
+            "answer_delay_seconds",
             "places_visible_from",
             "freebusy_shared",
         ]
