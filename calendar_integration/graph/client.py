@@ -164,7 +164,10 @@ class GraphClient:
                 f"singleValueExtendedProperties/Any(ep: ep/id eq '{property_id}' "
                 f"and ep/value eq '{quoted}')"
             ),
-            "$select": "id,iCalUId,subject,start,end,isCancelled,onlineMeeting,body",
+            "$select": (
+                "id,iCalUId,subject,start,end,isCancelled,attendees,isOnlineMeeting,"
+                "onlineMeeting,body"
+            ),
         }
         return list(self._pages("/me/events", params=params))
 

@@ -78,7 +78,7 @@ def test_without_teams_the_email_waits_and_the_recruiter_is_told(
     assert appointment.emails.get().status == CandidateEmail.Status.WAITING
     assert not [m for m in mailoutbox if m.to == ["dana@bewerber.example"]]
     page = client_for(alice).get(reverse("calendar_integration:sync_status", args=[appointment.pk]))
-    assert "Keine Teams-Besprechung" in page.content.decode()
+    assert "Teams-Besprechung fehlt" in page.content.decode()
 
     # The recruiter unblocks it by typing a meeting link.
     appointment_update(appointment=appointment, by=alice, meeting_link="https://meet.example/dana")
