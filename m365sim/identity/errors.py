@@ -101,6 +101,13 @@ MESSAGES: dict[int, str] = {
         "signing into the correct cloud. Check with your subscription administrator, this may "
         "happen if there are no active subscriptions for the tenant."
     ),
+    # Tenant policy forbids user consent (entra-docs,
+    # application-sign-in-unexpected-user-consent-error.md, "Requesting not authorized
+    # permissions error").
+    90093: (
+        "{app_name} is requesting one or more permissions that you aren't authorized to grant. "
+        "Contact an administrator, who can consent to this application on your behalf."
+    ),
     90094: "The grant requires admin permission.",
     90095: (
         "An administrator of {tenant_name} has set a policy that prevents you from granting "
