@@ -161,9 +161,7 @@ def _move(record, token, appointment, recorder) -> None:
         old_client = client_for(record.connection, recorder)
         recorder.operation = "cancel (organizer changed)"
         try:
-            old_client.cancel_event(
-                event_id=record.graph_id, comment=_("Der Termin hat einen neuen Organisator.")
-            )
+            _remove(old_client, record, comment=_("Der Termin hat einen neuen Organisator."))
         except errors.NotFound:
             pass
         finally:
@@ -284,5 +282,14 @@ def _cancel(record, token, appointment, client, recorder) -> None:
         recorder.operation = "cancel"
         # 404: already gone in Outlook, the wanted state holds.
         with contextlib.suppress(errors.NotFound):
-            client.cancel_event(event_id=record.graph_id, comment=appointment.cancel_reason)
-    store(record, token, removed=True, create_sent_at=None, drift="")
+            _remove(client, record, comment=appointment.cancel_reason)
+    store(record, token, removed=True, create_sent_at=None, drift="", followup_at=None)
+
+
+def _remove(client, record, *, comment: str) -> None:
+    """Cancel a meeting (attendees get the reason, event-cancel); an event without attendees
+    is deleted: Microsoft documents cancel only as the organizer's action on a meeting."""
+    if record.snapshot.get("attendees") or record.pending_snapshot.get("attendees"):
+        client.cancel_event(event_id=record.graph_id, comment=comment)
+    else:
+        client.delete_event(event_id=record.graph_id)

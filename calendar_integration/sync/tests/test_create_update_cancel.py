@@ -12,6 +12,7 @@ from django.urls import reverse
 from calendar_integration.sync.models import SyncStatus
 from calendar_integration.sync.payloads import PROPERTY_ID
 from ebms.recruiting.services import appointment_cancel, appointment_update
+from m365sim.graph import log
 from m365sim.models import Event
 
 from .conftest import calls, events_of, plan, record_of
@@ -122,3 +123,18 @@ def log_is_empty(m365) -> bool:
     from m365sim.graph import log
 
     return log.calls(mailbox=m365.recruiter.email) == []
+
+
+def test_an_event_without_attendees_is_deleted_not_cancelled(
+    m365, rita, alice, application, mailoutbox
+):
+    appointment = plan(application=application, by=alice, kind="online")
+    log.clear()
+
+    appointment_cancel(appointment=appointment, by=alice, reason="Stelle besetzt")
+
+    # event-cancel documents cancel as the organizer's action on a meeting; without
+    # attendees EBMS deletes the event (event-delete, 204).
+    assert [(c.method, c.status) for c in calls(m365.recruiter)] == [("DELETE", 204)]
+    assert not events_of(m365.recruiter)
+    assert record_of(appointment).removed
