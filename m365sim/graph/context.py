@@ -43,6 +43,18 @@ class Ctx:
             raise GraphError(400, "BadRequest", "Invalid request body.")
         return data
 
+    def immutable_ids(self) -> bool:
+        """`Prefer: IdType="ImmutableId"` on this request (it applies per request, never
+        inherited, https://learn.microsoft.com/graph/outlook-immutable-id)."""
+        prefer = self.req.headers.get("prefer", "")
+        wanted = any(
+            part.strip().replace(" ", "").lower() == 'idtype="immutableid"'
+            for part in prefer.split(",")
+        )
+        if wanted and 'IdType="ImmutableId"' not in self.applied_prefs:
+            self.applied_prefs.append('IdType="ImmutableId"')
+        return wanted
+
     def response_tz(self) -> str:
         """Zone of dateTimes in the answer: `Prefer: outlook.timezone`, else UTC."""
         name = prefer_timezone(self.req.headers.get("prefer", ""))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Q
+
 from m365sim.models import Event
 
 from . import events, later, odata
@@ -22,7 +24,14 @@ from .eventfields import canonical
 from .serializers import event_json
 from .timezones import parse_local
 
-DEFAULT_PAGE = 10  # Outlook's default page size for events and calendarView
+DEFAULT_PAGE = 10
+# REST ids ("AAMkA...", "AQMkA...") and immutable ids ("AAkALgAA...", outlook-immutable-id):
+# anything else is answered 400 ErrorInvalidIdMalformed.
+ID_PREFIXES = (
+    "AAMk",
+    "AQMk",
+    "AAkALgAA",
+)  # Outlook's default page size for events and calendarView
 
 
 def _context(ctx: Ctx, tail: str) -> str:
@@ -33,11 +42,12 @@ def _event(ctx: Ctx) -> Event:
     event_id = ctx.params["event_id"]
     event = (
         Event.objects.select_related("mailbox")
-        .filter(mailbox=ctx.target, graph_id=event_id)
+        .filter(mailbox=ctx.target)
+        .filter(Q(graph_id=event_id) | Q(immutable_id=event_id))
         .first()
     )
     if event is None:
-        if not event_id.startswith("AAMk"):
+        if not event_id.startswith(ID_PREFIXES):
             raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
         raise not_found()
     return event
@@ -50,6 +60,7 @@ def _one(ctx: Ctx, event: Event, status: int = 200) -> GraphResponse:
         query=ctx.req.query,
         expand_ids=odata.expanded_property_ids(ctx.req.query),
         context=_context(ctx, "events/$entity"),
+        immutable=ctx.immutable_ids(),
     )
     return GraphResponse(status, body)
 
@@ -98,10 +109,14 @@ def _page(ctx: Ctx, items: list[Event], tail: str) -> GraphResponse:
     offset = odata.skip(ctx.req)
     chunk = items[offset : offset + size]
     tz = ctx.response_tz()
+    immutable = ctx.immutable_ids()
     expand = odata.expanded_property_ids(ctx.req.query)
     body = {
         "@odata.context": _context(ctx, tail),
-        "value": [event_json(e, tz=tz, query=ctx.req.query, expand_ids=expand) for e in chunk],
+        "value": [
+            event_json(e, tz=tz, query=ctx.req.query, expand_ids=expand, immutable=immutable)
+            for e in chunk
+        ],
     }
     if offset + size < len(items) and size > 0:
         body["@odata.nextLink"] = odata.next_link(ctx.req, new_skip=offset + size)

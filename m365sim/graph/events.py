@@ -24,6 +24,11 @@ from .errors import GraphError
 from .eventfields import apply_fields, normalise_attendees
 
 DB = "m365sim"
+# How long a transactionId is remembered per mailbox. Microsoft documents the purpose
+# (avoid redundant POSTs of a retried create, resources/event) but no window; we choose
+# 24 hours: longer than any client's retry series, short enough that a product must not
+# rely on it for a later re-create (docs/m365sim-graph.md).
+TRANSACTION_ID_WINDOW = timedelta(hours=24)
 
 
 def new_graph_id() -> str:
@@ -82,8 +87,11 @@ def event_create(
     transaction_id = data.get("transactionId") or None
     if transaction_id:
         existing = Event.objects.filter(mailbox=organizer, transaction_id=transaction_id).first()
-        if existing is not None:
+        if existing is not None and existing.created_at >= clock.now() - TRANSACTION_ID_WINDOW:
             return existing, False
+        if existing is not None:
+            # Forgotten after the window: the old event keeps existing, the id is free again.
+            Event.objects.filter(pk=existing.pk).update(transaction_id=None)
     now = clock.now()
     event = Event(
         mailbox=organizer,

@@ -21,6 +21,7 @@ from m365sim import clock
 
 # code -> message template; {placeholders} are filled from AadError.params.
 MESSAGES: dict[int, str] = {
+    50000: "There was an error issuing a token or an issue with our sign-in service.",
     50011: (
         "The redirect URI '{redirect_uri}' specified in the request does not match the redirect "
         "URIs configured for the application '{client_id}'. Make sure the redirect URI sent in "

@@ -81,6 +81,10 @@ def authorize(request: HttpRequest, tenant: str) -> HttpResponse:
 @require_GET
 def admin_consent(request: HttpRequest, tenant: str) -> HttpResponse:
     """GET /{tenant}/v2.0/adminconsent: an admin signs in and grants tenant-wide."""
+    if tenant.lower() == "common":
+        # v2-admin-consent: "Do not use 'common'" (a tenant id, domain or `organizations`);
+        # reported answer AADSTS50000 (azure-docs issue 81850).
+        return error_page(request, AadError("invalid_request", 50000))
     flow = flow_from_query(request, tenant, kind="adminconsent")
     if isinstance(flow, HttpResponse):
         return flow

@@ -30,6 +30,9 @@ class Event(models.Model):
 
     mailbox = models.ForeignKey("m365sim.Mailbox", on_delete=models.CASCADE, related_name="events")
     graph_id = models.CharField(max_length=200, unique=True)
+    # The id answered with `Prefer: IdType="ImmutableId"` (own format, "AAkALgAA...";
+    # https://learn.microsoft.com/graph/outlook-immutable-id); set on first save.
+    immutable_id = models.CharField(max_length=200, blank=True, db_index=True)
     ical_uid = models.CharField(max_length=200, db_index=True)
     # Graph remembers the client's transactionId per mailbox to make a retried create
     # idempotent (https://learn.microsoft.com/graph/api/user-post-events).
@@ -86,6 +89,16 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.start:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self.immutable_id:
+            import base64
+            import secrets
+
+            self.immutable_id = (
+                "AAkALgAA" + base64.urlsafe_b64encode(secrets.token_bytes(66)).decode()
+            )
+        super().save(*args, **kwargs)
 
     @property
     def is_meeting(self) -> bool:
