@@ -35,7 +35,7 @@ def test_planning_creates_one_event_with_one_call(m365, rita, alice, olaf, appli
     assert record.status == SyncStatus.SYNCED
     assert record.synced_version == record.wanted_version
     (event,) = events_of(m365.recruiter)
-    assert event.graph_id == record.graph_id
+    assert event.immutable_id == record.graph_id
     assert event.transaction_id == record.transaction_id
     assert event.subject == "Vorstellungsgespräch – Dana Bewerber"
     assert event.organizer_address == m365.recruiter.email
