@@ -165,6 +165,11 @@ def event_update(*, event: Event, data: dict) -> Event:
                 event.body_content = teams.append_block(event.body_content, event.online_meeting)
             else:
                 _drop_meeting(event)  # Outlook: the body lost its join block
+        elif not teams.block_intact(event.body_content, event.online_meeting):
+            # The join block came back altered: Exchange turns the meeting off and on again
+            # with a new join URL (docs-contrib issues 311, 3670, 16336).
+            event.online_meeting = teams.new_meeting(organizer)
+            event.body_content = teams.replace_block(event.body_content, event.online_meeting)
     elif (
         not event.is_online_meeting
         and event.is_organizer

@@ -111,3 +111,25 @@ def test_delete_by_organizer_cancels_for_attendees(sim):
     event = create(sim, attendees=[BEN])
     sim.call("DELETE", f"me/events/{event['id']}")
     assert sim.call("GET", "me/events", who=sim.ben).json()["value"][0]["isCancelled"] is True
+
+
+def test_an_altered_join_block_gets_a_new_meeting_url(sim):
+    event = create(sim, isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness")
+    old_url = event["onlineMeeting"]["joinUrl"]
+    altered = event["body"]["content"].replace("Besprechungs-ID", "Meeting-ID")
+
+    same = sim.call(
+        "PATCH",
+        f"me/events/{event['id']}",
+        json={"body": {"contentType": "HTML", "content": "<p>Neu</p>" + event["body"]["content"]}},
+    ).json()
+    changed = sim.call(
+        "PATCH",
+        f"me/events/{event['id']}",
+        json={"body": {"contentType": "HTML", "content": altered}},
+    ).json()
+
+    assert same["onlineMeeting"]["joinUrl"] == old_url
+    new_url = changed["onlineMeeting"]["joinUrl"]
+    assert changed["isOnlineMeeting"] is True and new_url != old_url
+    assert new_url in changed["body"]["content"] and old_url not in changed["body"]["content"]
