@@ -105,7 +105,14 @@ def apply_due(now: datetime | None = None) -> int:
 def _apply(change: PendingChange) -> None:
     from . import events  # events imports us
 
-    event = Event.objects.select_related("mailbox").filter(pk=change.event_id).first()
+    # Locked and read fresh: a PATCH that committed meanwhile (new attendees, new time) is
+    # what the answer applies to; only the one attendee's status is written back.
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("mailbox")
+        .filter(pk=change.event_id)
+        .first()
+    )
     if event is None:
         return
     if change.kind == PendingChange.Kind.JOIN_URL:
