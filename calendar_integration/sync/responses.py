@@ -6,17 +6,18 @@ resources/responsestatus). Exchange answers for rooms after the create (the 201 
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ebms.recruiting.models import Appointment
 
 # responseStatus.response -> what the recruiter reads
+CTX = "attendee response"
 LABELS = {
-    "accepted": _("zugesagt"),
-    "tentativelyAccepted": _("mit Vorbehalt"),
-    "declined": _("abgesagt"),
-    "none": _("keine Antwort"),
-    "notResponded": _("keine Antwort"),
+    "accepted": pgettext_lazy(CTX, "zugesagt"),
+    "tentativelyAccepted": pgettext_lazy(CTX, "mit Vorbehalt"),
+    "declined": pgettext_lazy(CTX, "abgesagt"),
+    "none": pgettext_lazy(CTX, "keine Antwort"),
+    "notResponded": pgettext_lazy(CTX, "keine Antwort"),
 }
 OPEN = {"none", "notResponded", ""}
 
