@@ -280,9 +280,13 @@ def room_answer(event: Event, room: Mailbox) -> dict:
     """The booking assistant's answer (accept or decline), keeping the room's calendar in
     line; decided when it processes the request (see later.py), not at the create."""
     now = clock.now()
+    allowed = {a.strip().lower() for a in room.book_in_policy.replace(";", ",").split(",")}
+    allowed.discard("")
     if (
         room.booking_type == BookingType.RESERVED
         or room.auto_accept == AutoAcceptPolicy.DECLINE_ALL
+        or event.start > now + timedelta(days=room.booking_window_days)  # outside the window
+        or (allowed and event.organizer_address.lower() not in allowed)  # BookInPolicy
     ):
         answer = "declined"
     elif room.auto_accept == AutoAcceptPolicy.MANUAL:

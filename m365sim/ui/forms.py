@@ -77,6 +77,8 @@ class RoomForm(forms.ModelForm):
             "booking_type",
             "auto_accept",
             "answer_delay_seconds",
+            "booking_window_days",
+            "book_in_policy",
             "places_visible_from",
             "freebusy_shared",
         ]

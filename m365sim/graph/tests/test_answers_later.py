@@ -119,3 +119,24 @@ def test_join_url_late_the_create_promises_the_meeting_and_the_url_comes_later(s
 
     assert body["onlineMeeting"]["joinUrl"].startswith("https://teams.microsoft.com/")
     assert body["onlineMeeting"]["joinUrl"] in body["body"]["content"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "days"),
+    [
+        ("booking_window_days", 30, 40),  # outside its booking window
+        ("book_in_policy", "ben@muster.example", 1),  # not allowed for this organizer
+    ],
+)
+def test_the_room_declines_later_by_its_calendar_processing(sim, field, value, days):
+    setattr(sim.room, field, value)
+    sim.room.save()
+    created = sim.call(
+        "POST", "me/events", json=event_payload(next_weekday(9, days=days), attendees=[ROOM])
+    ).json()
+    assert created["attendees"][0]["status"]["response"] == "none"
+
+    time_passes()
+
+    answer = _status(sim, created["id"], ROOM["emailAddress"]["address"])
+    assert answer["status"]["response"] == "declined"
