@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import pgettext_lazy
 
 from m365sim.models import FaultRule
 
@@ -41,9 +42,9 @@ class RespondForm(forms.Form):
 
     response = forms.ChoiceField(
         choices=[
-            ("accepted", "Zusagen"),
-            ("tentativelyAccepted", "Mit Vorbehalt"),
-            ("declined", "Absagen"),
+            ("accepted", pgettext_lazy("attendee answer", "Zusagen")),
+            ("tentativelyAccepted", pgettext_lazy("attendee answer", "Mit Vorbehalt")),
+            ("declined", pgettext_lazy("attendee answer", "Absagen")),
         ]
     )
     minutes = forms.IntegerField(min_value=0, max_value=100000, initial=5)
