@@ -24,6 +24,7 @@ __all__ = ["GraphClient"]
 
 # Ids that survive moving an event between folders (Graph: Prefer IdType="ImmutableId").
 IMMUTABLE_IDS = 'IdType="ImmutableId"'
+ROOM_PAGE = 100  # place-list: "Use $top to customize the page size. The default page size is 100."
 
 
 class GraphClient:
@@ -164,7 +165,10 @@ class GraphClient:
                 f"singleValueExtendedProperties/Any(ep: ep/id eq '{property_id}' "
                 f"and ep/value eq '{quoted}')"
             ),
-            "$select": "id,iCalUId,subject,start,end,isCancelled,onlineMeeting,body",
+            "$select": (
+                "id,iCalUId,subject,start,end,isCancelled,attendees,isOnlineMeeting,"
+                "onlineMeeting,body"
+            ),
         }
         return list(self._pages("/me/events", params=params))
 
@@ -195,8 +199,12 @@ class GraphClient:
         return self._json("POST", "/me/calendar/getSchedule", json=body).get("value", [])
 
     def list_rooms(self) -> list[dict]:
-        """GET /places/microsoft.graph.room (all pages) — https://learn.microsoft.com/graph/api/place-list"""
-        return list(self._pages("/places/microsoft.graph.room"))
+        """GET /places/microsoft.graph.room?$top=100 (all pages) — https://learn.microsoft.com/graph/api/place-list
+
+        With `$top`, because without it the room list has been answered with 100 rooms and
+        no @odata.nextLink (Microsoft Q&A 1021419); nextLink is followed all the same.
+        """
+        return list(self._pages("/places/microsoft.graph.room", params={"$top": ROOM_PAGE}))
 
 
 def _id(event_id: str) -> str:

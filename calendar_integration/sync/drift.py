@@ -25,6 +25,7 @@ from .limits import MailboxBusy, mailbox_paused_until
 from .models import CalendarEvent
 from .outbox import enqueue_event, record_bump
 from .payloads import graph_when
+from .responses import answer_fields
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,9 @@ def graph_time(value: dict) -> datetime:
     if value.get("timeZone", "UTC") not in ("UTC", "Etc/UTC"):
         from zoneinfo import ZoneInfo
 
-        return parsed.replace(tzinfo=ZoneInfo(value["timeZone"]))
+        from tzlocal.windows_tz import win_tz  # a Windows name (Prefer outlook.timezone)
+
+        return parsed.replace(tzinfo=ZoneInfo(win_tz.get(value["timeZone"], value["timeZone"])))
     return parsed.replace(tzinfo=UTC)
 
 
@@ -100,13 +103,7 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
         start, end = graph_time(event["start"]), graph_time(event["end"])
         if (start, end) != (appointment.starts_at, appointment.ends_at):
             fields.update(drift=CalendarEvent.Drift.CHANGED, outlook_start=start, outlook_end=end)
-    if appointment.room_email:
-        fields["room_declined"] = any(
-            (a.get("emailAddress") or {}).get("address", "").lower()
-            == appointment.room_email.lower()
-            and (a.get("status") or {}).get("response") == "declined"
-            for a in event.get("attendees") or []
-        )
+    fields.update(answer_fields(event, appointment))  # the room's and observers' answers
     url = (event.get("onlineMeeting") or {}).get("joinUrl") or ""
     if appointment.is_online and url and record.join_url and url != record.join_url:
         fields.update(join_url=url, join_url_changed_at=now)

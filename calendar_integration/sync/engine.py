@@ -21,6 +21,7 @@ from ebms.recruiting.services import appointment_join_info_set
 from ..graph import errors
 from ..graph.client import GraphClient
 from .calls import Recorder, client_for, failure_fields, paused_fields
+from .followup import after_write_fields
 from .limits import mailbox_paused_until
 from .models import CalendarEvent, SyncStatus
 from .outbox import claim, connection_for, mark_synced, release, send_event
@@ -160,9 +161,7 @@ def _move(record, token, appointment, recorder) -> None:
         old_client = client_for(record.connection, recorder)
         recorder.operation = "cancel (organizer changed)"
         try:
-            old_client.cancel_event(
-                event_id=record.graph_id, comment=_("Der Termin hat einen neuen Organisator.")
-            )
+            _remove(old_client, record, comment=_("Der Termin hat einen neuen Organisator."))
         except errors.NotFound:
             pass
         finally:
@@ -237,29 +236,21 @@ def _update(record, token, appointment, client, recorder, known: dict | None = N
     fields = {"snapshot": snapshot}
     if "start" in changes or "end" in changes:
         fields.update(drift="", outlook_start=None, outlook_end=None)
-    if "attendees" in changes or "start" in changes:
-        fields["room_declined"] = _room_declined(event, appointment)
     store(record, token, **fields)
     _after_write(record, token, appointment, event)
 
 
-def _room_declined(event: dict, appointment: Appointment) -> bool:
-    room = (appointment.room_email or "").lower()
-    for attendee in event.get("attendees") or []:
-        address = (attendee.get("emailAddress") or {}).get("address", "").lower()
-        if room and address == room:
-            return (attendee.get("status") or {}).get("response") == "declined"
-    return False
-
-
 def _after_write(record, token, appointment: Appointment, event: dict) -> None:
-    """Teams: hand Microsoft's join information to recruiting (releases the e-mail)."""
-    fields = {}
-    if appointment.room_email and "attendees" in event:
-        fields["room_declined"] = _room_declined(event, appointment)
+    """Answers shown so far (rooms and observers answer later: follow-ups are scheduled),
+    and Teams: hand Microsoft's join information to recruiting (releases the e-mail)."""
+    fields = after_write_fields(appointment, event)
+    if fields.get("teams_pending"):
+        store(record, token, teams_missing=False, **fields)  # "Teams-Link ausstehend"
+        return
     if not teams_wanted(appointment):
-        if record.teams_missing:
-            fields["teams_missing"] = False  # the recruiter typed a link instead
+        if record.teams_missing or record.teams_pending:
+            # The recruiter typed a link instead.
+            fields.update(teams_missing=False, teams_pending=False)
         if fields:
             store(record, token, **fields)
         return
@@ -291,5 +282,14 @@ def _cancel(record, token, appointment, client, recorder) -> None:
         recorder.operation = "cancel"
         # 404: already gone in Outlook, the wanted state holds.
         with contextlib.suppress(errors.NotFound):
-            client.cancel_event(event_id=record.graph_id, comment=appointment.cancel_reason)
-    store(record, token, removed=True, create_sent_at=None, drift="")
+            _remove(client, record, comment=appointment.cancel_reason)
+    store(record, token, removed=True, create_sent_at=None, drift="", followup_at=None)
+
+
+def _remove(client, record, *, comment: str) -> None:
+    """Cancel a meeting (attendees get the reason, event-cancel); an event without attendees
+    is deleted: Microsoft documents cancel only as the organizer's action on a meeting."""
+    if record.snapshot.get("attendees") or record.pending_snapshot.get("attendees"):
+        client.cancel_event(event_id=record.graph_id, comment=comment)
+    else:
+        client.delete_event(event_id=record.graph_id)

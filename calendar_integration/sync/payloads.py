@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ebms.recruiting.models import Appointment, AppointmentKind, Proposal, ProposalSlot
+from ebms.timezones import windows_zone_name
 
 from .models import CalendarEvent, CompanySyncSettings
 
@@ -38,11 +39,16 @@ __all__ = [
 
 
 def graph_when(value, zone_name: str) -> dict:
-    """dateTimeTimeZone in the company's zone (no offset inside dateTime)."""
+    """dateTimeTimeZone in the company's zone, named by its Windows name (no offset inside
+    dateTime): Graph takes only a short list of IANA names (resources/datetimetimezone)."""
     from zoneinfo import ZoneInfo
 
     local = value.astimezone(ZoneInfo(zone_name))
-    return {"dateTime": local.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": zone_name}
+    # Company.clean refuses zones without a Windows name; UTC is one for older rows.
+    windows = windows_zone_name(zone_name) or "UTC"
+    if windows == "UTC":
+        local = value.astimezone(ZoneInfo("UTC"))
+    return {"dateTime": local.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": windows}
 
 
 def _sensitivity(company) -> str:

@@ -16,6 +16,7 @@ from ebms.recruiting.models import Appointment
 
 from ..models import MicrosoftConnection
 from .calls import paused_fields
+from .followup import followups_sweep
 from .limits import mailbox_paused_until
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncStatus
 from .outbox import enqueue_event, record_bump, send_event, send_holds
@@ -84,7 +85,14 @@ def sync_sweep(*, now: datetime | None = None, limit: int = 500) -> dict:
         send_event(pk)
     for proposal_id in proposals:
         send_holds(proposal_id)
-    return {"events": len(events), "proposals": len(proposals), "resumed": resumed}
+    # Answers Exchange gives later (rooms, observers, late Teams links): due follow-up reads.
+    followups = followups_sweep(now=now)
+    return {
+        "events": len(events),
+        "proposals": len(proposals),
+        "resumed": resumed,
+        "followups": followups,
+    }
 
 
 def record_retry(*, record: CalendarEvent) -> None:

@@ -14,6 +14,7 @@ from ebms.accounts.access import company_admin_required, company_member_required
 from ebms.recruiting.models import Appointment
 from ebms.recruiting.selectors import candidate_email_status
 
+from . import followup
 from .drift import drift_check, drift_move, drift_reapply
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncStatus
 from .services import problem_report_create, record_retry, sync_settings_set
@@ -64,6 +65,15 @@ def status(request, pk: int):
 def retry(request, pk: int):
     record_retry(record=_record(request, pk))
     messages.success(request, _("Die Synchronisierung wird erneut versucht."))
+    return _back(pk)
+
+
+@require_POST
+@planner_required
+def teams_retry(request, pk: int):
+    """ "Teams-Besprechung fehlt: erneut versuchen": read the event again for its join URL."""
+    followup.teams_retry(record=_record(request, pk))
+    messages.success(request, _("EBMS fragt Microsoft erneut nach dem Teams-Link."))
     return _back(pk)
 
 

@@ -1,5 +1,5 @@
 """Registers the sync with recruiting: the hooks listener, the Teams join-info provider and
-the appointment page panel (called once from AppConfig.ready)."""
+the appointment page panel and the list's row flags (called once from AppConfig.ready)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ def connect() -> None:
     from ebms.recruiting import hooks
 
     from .outbox import on_recruiting_event
+    from .row_flags import row_flags
     from .services import provides_join_info
 
     hooks.listen(on_recruiting_event)
     hooks.provide_join_info(provides_join_info)
     hooks.provide_panel("appointment_detail", PANEL)
+    hooks.provide_row_flags(row_flags)

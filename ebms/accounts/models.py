@@ -6,9 +6,12 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ebms.timezones import validate_windows_zone
 
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if "/" in tz)
 
@@ -30,6 +33,13 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Outlook gets the zone's Windows name; a zone without one is refused here, not at sync.
+        try:
+            validate_windows_zone(self.time_zone)
+        except ValidationError as exc:
+            raise ValidationError({"time_zone": exc.messages}) from exc
 
     @property
     def zone(self) -> ZoneInfo:

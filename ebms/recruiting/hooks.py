@@ -20,6 +20,10 @@ with its own context (`{% recruiting_panels "slot" %}`). Slots:
     planning             appointment and proposal forms (form, application, appointment)
     appointment_detail   appointment page (appointment)
 
+Row flags: `provide_row_flags(provider)` registers `provider(appointments) -> {pk: [flag]}`
+(one call per list page, so one query); a flag is {"text", "level" ("warn"|"err"|"info"),
+"url", "link_text"} and shows in the appointment tables' status column.
+
 A join-information provider (the calendar module for online appointments) answers
 `provides_join_info(appointment) -> bool`; when one does, the candidate invitation waits
 until `appointment_join_info_set()` (services) delivers the meeting's join information.
@@ -48,6 +52,7 @@ _listeners: list[Listener] = []
 _join_info_providers: list[Callable[..., bool]] = []
 _room_checkers: list[Callable[..., str]] = []
 _panels: dict[str, list[str]] = {}
+_row_flag_providers: list[Callable[..., dict]] = []
 PANEL_SLOTS = ("planning", "appointment_detail")
 
 
@@ -132,3 +137,27 @@ def stop_providing_panel(slot: str, template_name: str) -> None:
 def panels(slot: str) -> list[str]:
     """Template names registered for `slot`, in registration order."""
     return list(_panels.get(slot, ()))
+
+
+def provide_row_flags(provider: Callable[..., dict]) -> Callable[..., dict]:
+    """Register `provider(appointments) -> {appointment pk: [flag dict]}` (idempotent)."""
+    if provider not in _row_flag_providers:
+        _row_flag_providers.append(provider)
+    return provider
+
+
+def stop_providing_row_flags(provider: Callable[..., dict]) -> None:
+    if provider in _row_flag_providers:
+        _row_flag_providers.remove(provider)
+
+
+def row_flags(appointments) -> dict[int, list[dict]]:
+    """Flags of every provider for the given appointments, by appointment pk."""
+    merged: dict[int, list[dict]] = {}
+    appointments = list(appointments)
+    if not appointments:
+        return merged
+    for provider in list(_row_flag_providers):
+        for pk, flags in provider(appointments).items():
+            merged.setdefault(pk, []).extend(flags)
+    return merged

@@ -102,7 +102,10 @@ def batch(ctx: Ctx) -> GraphResponse:
             )
             continue
         headers = Headers(item["headers"])
-        for inherited in ("authorization", "prefer", "client-request-id"):
+        # Only the bearer token and client-request-id carry over; each item sends its own
+        # Prefer (json-batching: headers are per request; outlook-immutable-id: the header
+        # applies only to the request it is included with).
+        for inherited in ("authorization", "client-request-id"):
             if ctx.req.headers.get(inherited) and not headers.get(inherited):
                 headers[inherited] = ctx.req.headers.get(inherited)
         raw = json.dumps(item["body"]).encode() if item["body"] is not None else b""

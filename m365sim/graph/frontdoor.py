@@ -13,7 +13,7 @@ from django.db.models import Q
 from m365sim import clock
 from m365sim.models import Mailbox
 
-from . import faults, log, throttle
+from . import faults, later, log, throttle
 from .auth import authenticate
 from .context import Ctx
 from .core import Caller, GraphRequest, GraphResponse
@@ -81,6 +81,7 @@ def handle(req: GraphRequest) -> GraphResponse:
         try:
             caller = authenticate(req.headers)
             mailbox_label = caller.upn
+            later.apply_due()  # answers and join URLs that came in meanwhile
             route, handler, params = resolve(req.method, req.path)
             ctx = Ctx(req=req, caller=caller, params=params)
             ctx.target = _target(route, params, caller)
@@ -89,6 +90,7 @@ def handle(req: GraphRequest) -> GraphResponse:
             _mailbox_checks(route, ctx)
             fault = faults.pick(mailbox=mailbox_label, method=req.method, path=req.display_path)
             fault_kind = fault.kind if fault else ""
+            ctx.fault = fault
             resp = _run(route, handler, ctx, fault, mailbox_label)
         except GraphError as exc:
             resp = GraphResponse(

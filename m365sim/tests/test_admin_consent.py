@@ -62,3 +62,11 @@ def test_a_non_admin_gets_need_admin_approval(m365):
     query = _query(answer.headers["Location"])
     assert query["error"] == "access_denied" and query["admin_consent"] == "True"
     assert not Grant.objects.exists()
+
+
+def test_common_is_refused_for_admin_consent(m365):
+    # v2-admin-consent: "Do not use 'common'"; a tenant or `organizations` is required.
+    page = m365.browser().open(_url(m365, tenant="common"))
+
+    assert 'data-aadsts="50000"' in page.text
+    assert not Grant.objects.exists()

@@ -33,10 +33,13 @@ from ebms.recruiting.services import (
 )
 from ebms.recruiting.tests import factories
 from m365sim.identity import directory
-from m365sim.seed_directory import DEMO_PASSWORD, tenant_ensure, user_ensure
+from m365sim.seed_directory import DEMO_PASSWORD, room_ensure, tenant_ensure, user_ensure
 
 DOMAIN = "chaos.example"
 BURST = 5
+ROOMS = 3
+ROOM_SHARE = 0.5  # of the on-site appointments book a room of the tenant
+ROOM_ANSWER_SECONDS = 5  # asynchronous room answers switched on (simulated = wall clock here)
 BURST_GAP = 0.35  # 5 edits within 2 s
 BURST_SHARE = 0.2  # of the time-change choices
 # Shares of operations: create 30 %, time change 45 %, cancel 15 %, proposals 10 %. A burst
@@ -50,6 +53,9 @@ class World:
     company: Company
     recruiters: list[User]
     observers: list[User]
+    # Room mailboxes of the tenant (name, e-mail): their booking assistant answers
+    # ROOM_ANSWER_SECONDS after each create/time change (asynchronous, as Exchange does).
+    rooms: list[tuple[str, str]] = field(default_factory=list)
 
 
 def world_build(*, recruiters: int) -> World:
@@ -78,7 +84,17 @@ def world_build(*, recruiters: int) -> World:
         )  # fmt: skip
         for n in range(1, 4)
     ]
-    return World(company=company, recruiters=people, observers=observers)
+    rooms = []
+    for n in range(1, ROOMS + 1):
+        room = room_ensure(
+            tenant=tenant,
+            email=f"raum{n}@{DOMAIN}",
+            display_name=f"Raum {n}",
+            capacity=6,
+            answer_delay_seconds=ROOM_ANSWER_SECONDS,
+        )
+        rooms.append((room.display_name, room.email))
+    return World(company=company, recruiters=people, observers=observers, rooms=rooms)
 
 
 def _connect(user: User, email: str) -> MicrosoftConnection:
@@ -159,6 +175,8 @@ class Workload:
         fields = {"kind": kind}
         if kind == "onsite":
             fields["location"] = self.rng.choice(("Domstraße 1, Köln", "Hauptstraße 5, Berlin"))
+            if self.world.rooms and self.rng.random() < ROOM_SHARE:
+                fields["room_name"], fields["room_email"] = self.rng.choice(self.world.rooms)
         if kind == "online":
             fields["candidate_message"] = f"Hallo!\n\n{JOIN_INFO_PLACEHOLDER}\n\nBis bald"
         return fields

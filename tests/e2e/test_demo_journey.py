@@ -96,6 +96,10 @@ def _seed() -> dict:
     # The simulator's Muster GmbH tenant: mailboxes for the EBMS users above, the tenant
     # admin it-admin@, rooms and two weeks of existing events (as `make demo` seeds it).
     seed_muster()
+    # The booking assistant answers after the create (asynchronous, as in Exchange); with no
+    # delay its answer is there by the time the simulator's week view is opened (the page
+    # applies what is due; the test thread cannot move the simulator clock once pages run).
+    Mailbox.objects.filter(email=f"raum.rhein@{DOMAIN}").update(answer_delay_seconds=0)
     return {
         "company": company,
         "admin": admin,

@@ -65,6 +65,7 @@ CATALOGUE: dict[str, Entry] = {
     "calendar_integration:overview": Entry(ADMIN),
     "calendar_integration:sync_status": Entry(MEMBER, "appointment"),
     "calendar_integration:sync_retry": Entry(PLANNER, "appointment", post_only=True),
+    "calendar_integration:sync_teams_retry": Entry(PLANNER, "appointment", post_only=True),
     "calendar_integration:sync_reapply": Entry(PLANNER, "appointment", post_only=True),
     "calendar_integration:sync_move": Entry(PLANNER, "appointment", post_only=True),
     # Observers may report a problem too (a note to the EBMS team, no change to the event).

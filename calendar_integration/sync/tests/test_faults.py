@@ -83,7 +83,7 @@ def test_an_ambiguous_create_ends_in_exactly_one_event(m365, rita, alice, applic
     record = record_of(appointment)
     assert record.status == SyncStatus.SYNCED
     (event,) = events_of(m365.recruiter)
-    assert event.graph_id == record.graph_id
+    assert event.immutable_id == record.graph_id
     methods = [(c.method, c.status) for c in calls(m365.recruiter)]
     assert methods[0] == ("POST", 0 if kind == "drop" else 504)
     assert methods[1] == ("GET", 200)  # the lookup by extended property, before any retry
