@@ -154,7 +154,9 @@ def sign_in(idp: Idp, user, *, token_body: dict | None = None, status: int = 200
     auth_uri = identity.flow_start(user=user, with_rooms=False)
     query = {k: v[0] for k, v in parse_qs(urlsplit(auth_uri).query).items()}
     sent_scope = " ".join(query["scope"].split())
-    body = token_body or token_response(scope=sent_scope, id_token=idp.id_token(nonce=query["nonce"]))
+    body = token_body or token_response(
+        scope=sent_scope, id_token=idp.id_token(nonce=query["nonce"])
+    )
     idp.answer_token("organizations", body, status=status)
     result = identity.flow_redeem(
         user=user, params={"code": DOCUMENTED_CODE, "state": query["state"]}
