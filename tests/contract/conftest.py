@@ -77,6 +77,15 @@ class Idp:
     client_id: str
 
     def register(self, tenants=("organizations", TENANT_ID)) -> None:
+        # MSAL asks its instance-discovery endpoint for host aliases after a refresh error.
+        # Not a documented Microsoft API (MSAL-internal): the minimal answer "this host, no
+        # aliases" keeps MSAL on login.microsoftonline.com.
+        self.mock.get(
+            f"{idf.AUTHORITY_HOST}/common/discovery/instance",
+            json={"metadata": [{"preferred_network": "login.microsoftonline.com",
+                                "preferred_cache": "login.microsoftonline.com",
+                                "aliases": ["login.microsoftonline.com"]}]},
+        )  # fmt: skip
         for tenant in tenants:
             config = idf.discovery(tenant)
             self.mock.get(
