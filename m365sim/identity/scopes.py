@@ -49,6 +49,10 @@ class UnknownScope(ValueError):
         self.scope = scope
 
 
+class ForeignScope(UnknownScope):
+    """A scope of another resource than Graph (the token endpoint answers AADSTS70011)."""
+
+
 @dataclass(frozen=True)
 class ScopeRequest:
     """A parsed `scope` parameter: Graph short names, OIDC scopes, `.default` used or not."""
@@ -91,7 +95,7 @@ def parse(raw: str, *, app_scopes: list[str] | None = None) -> ScopeRequest:
                 break
         else:
             if "://" in token or "/" in token:
-                raise UnknownScope(token)
+                raise ForeignScope(token)
         if short == ".default":
             default = True
             for name in app_scopes or []:
