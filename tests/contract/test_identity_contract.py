@@ -160,3 +160,64 @@ def test_refresh_errors_ask_for_a_reconnect(connection, idp, code, mailoutbox):
     connection.refresh_from_db()
     assert connection.state == "reconnect"
     assert connection.last_error_code == f"AADSTS{code}"
+
+
+def _connect_with_scope(idp, recruiter, scope: str):
+    from urllib.parse import parse_qs
+
+    from calendar_integration.models import MicrosoftConnection
+
+    from .conftest import token_response
+
+    identity = product(IDENTITY_MODULE)
+    auth_uri = identity.flow_start(user=recruiter, with_rooms=False)
+    query = {k: v[0] for k, v in parse_qs(urlsplit(auth_uri).query).items()}
+    idp.answer_token(
+        "organizations", token_response(scope=scope, id_token=idp.id_token(nonce=query["nonce"]))
+    )
+    redeemed = identity.flow_redeem(user=recruiter, params={"code": DOCUMENTED_CODE,
+                                                            "state": query["state"]})  # fmt: skip
+    conn = MicrosoftConnection.objects.create(
+        user=recruiter, company=recruiter.company, tenant_id=redeemed.tenant_id,
+        oid=redeemed.oid, upn=redeemed.upn, requested_scopes=identity.BASE_SCOPES,
+        granted_scopes=redeemed.granted_scopes, state="no_rooms",
+    )  # fmt: skip
+    identity.token_state_store(conn, cache_json=redeemed.cache_json)
+    idp.answer_token(TENANT_ID, token_response(scope=scope, id_token=idp.id_token(nonce="")))
+    return conn, redeemed
+
+
+def _refreshes_for_three_tokens(idp, conn) -> int:
+    identity = product(IDENTITY_MODULE)
+    before = len(idp.token_calls())
+    for _ in range(3):
+        identity.token_for(conn)
+    return len(idp.token_calls()) - before
+
+
+def test_the_access_token_is_reused_when_the_answer_names_scopes_as_asked(idp, recruiter):
+    conn, _redeemed = _connect_with_scope(
+        idp, recruiter, "User.Read Calendars.ReadWrite openid profile offline_access"
+    )
+
+    # One refresh (the token was filed under "organizations"), then the cache answers.
+    assert _refreshes_for_three_tokens(idp, conn) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: the documented token answer names Graph scopes as URLs "
+    "(https://graph.microsoft.com/...); MSAL files the access token under those strings and "
+    "identity._silent asks with short names, so every token_for refreshes (3 of 3 here)",
+)
+def test_the_access_token_is_reused_when_the_answer_names_scopes_as_urls(idp, recruiter):
+    # The documented example's scope, URL-decoded, for the product's scopes.
+    scope = (
+        "https://graph.microsoft.com/User.Read https://graph.microsoft.com/Calendars.ReadWrite "
+        "openid profile offline_access"
+    )
+    conn, redeemed = _connect_with_scope(idp, recruiter, scope)
+
+    assert {"User.Read", "Calendars.ReadWrite"} <= set(redeemed.granted_scopes)
+    assert _refreshes_for_three_tokens(idp, conn) == 1
+
