@@ -220,4 +220,3 @@ def test_the_access_token_is_reused_when_the_answer_names_scopes_as_urls(idp, re
 
     assert {"User.Read", "Calendars.ReadWrite"} <= set(redeemed.granted_scopes)
     assert _refreshes_for_three_tokens(idp, conn) == 1
-
