@@ -59,6 +59,9 @@ def signing_key():
 @pytest.fixture
 def mocked(settings):
     """`responses` around Microsoft's real hosts; MSAL's throttling memory starts empty."""
+    # ebms.urls mounts the simulator only when M365_SIMULATOR is set at import time: import it
+    # first, so live-server tests later in the run still find the simulator.
+    importlib.import_module(settings.ROOT_URLCONF)
     settings.M365_SIMULATOR = False
     settings.M365_AUTHORITY_HOST = idf.AUTHORITY_HOST
     settings.M365_GRAPH_BASE = "https://graph.microsoft.com"
