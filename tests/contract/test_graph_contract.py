@@ -149,7 +149,7 @@ def test_get_event_with_select(client, mocked):
     assert event == example.response
 
 
-def test_get_event_reads_the_documented_utc_times_like_drift_does(client, mocked):
+def test_get_event_reads_the_documented_utc_times_like_drift_does():
     from calendar_integration.sync.drift import graph_time
 
     start = gf.GET_EVENT.response["start"]

@@ -96,7 +96,8 @@ def test_documented_token_error_at_redemption_is_shown_with_its_code(idp, recrui
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="issue 12 point 9: consent.classify does not know AADSTS90093 yet "
-                "(classified 'other'); fixed in the other issue-12 branch",
+                "(classified 'other'); fixed on branch issue12 (e847fb1): drop this marker "
+                "when merging it",
             ),
         ),
     ],

@@ -411,8 +411,8 @@ def test_90094_on_the_redirect(m365):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="simulator: never answers AADSTS90093 (issue 12 point 9, owned by the other "
-    "issue-12 branch together with the product's classification)",
+    reason="simulator: never answers AADSTS90093 (issue 12 point 9; fixed on branch issue12, "
+    "e847fb1: drop this marker when merging it)",
 )
 def test_90093_when_user_consent_is_forbidden(m365):
     m365.tenant.users_may_consent = False
