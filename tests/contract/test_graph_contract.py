@@ -13,7 +13,16 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from .conftest import ERRORS_MODULE, graph_client_class, product
+from .conftest import (
+    ERRORS_MODULE,
+    FUNCTION_CHECK_MODULE,
+    READ_TIME,
+    WRITE_TIME,
+    graph_client_class,
+    helper,
+    product,
+    send_batch,
+)
 from .fixtures import graph as gf
 from .fixtures import identity as idf
 
@@ -61,11 +70,9 @@ def test_me(client, mocked):
 
 
 def test_calendar_tells_the_function_check_that_teams_is_allowed(client, mocked):
-    from calendar_integration import function_check
-
     mocked.get(f"{GRAPH}/me/calendar", json=gf.CALENDAR.response)
 
-    item = function_check._check_teams(client, {})
+    item = product(FUNCTION_CHECK_MODULE)._check_teams(client, {})
 
     request, path, query, _body = sent(mocked)
     assert (request.method, path, query) == ("GET", "/me/calendar", {})
@@ -86,10 +93,8 @@ def test_create_event_sends_the_documented_body_and_returns_the_event(client, mo
 
 
 def test_the_products_datetimetimezone_has_the_documented_shape():
-    from calendar_integration.sync.payloads import graph_when
-
     documented = gf.CREATE_EVENT.request["start"]
-    ours = graph_when(datetime(2017, 4, 15, 19, 0, tzinfo=UTC), "Europe/Berlin")
+    ours = helper(WRITE_TIME)(datetime(2017, 4, 15, 19, 0, tzinfo=UTC), "Europe/Berlin")
 
     assert set(ours) == set(documented)
     # "{date}T{time}" without offset or fraction, the zone in timeZone.
@@ -149,12 +154,10 @@ def test_get_event_with_select(client, mocked):
     assert event == example.response
 
 
-def test_get_event_reads_the_documented_utc_times_like_drift_does():
-    from calendar_integration.sync.drift import graph_time
-
+def test_get_event_reads_the_documented_utc_times():
     start = gf.GET_EVENT.response["start"]
 
-    assert graph_time(start) == datetime(2014, 11, 3, 17, 0, tzinfo=UTC)
+    assert helper(READ_TIME)(start) == datetime(2014, 11, 3, 17, 0, tzinfo=UTC)
 
 
 def test_lookup_by_extended_property_sends_the_documented_filter(client, mocked):
@@ -258,7 +261,7 @@ def test_batch_sends_the_documented_envelope_and_maps_each_item(client, mocked):
     mocked.post(f"{GRAPH}/$batch", json=example.response)
     errors = product(ERRORS_MODULE)
 
-    answers = client.batch(requests_=example.request["requests"])
+    answers = send_batch(client, example.request["requests"])
 
     request, path, query, body = sent(mocked)
     assert (request.method, path, query) == ("POST", "/$batch", {})
