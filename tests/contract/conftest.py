@@ -60,6 +60,14 @@ def send_batch(client, items: list[dict]) -> dict:
     return client.batch(items)
 
 
+def batch_error(answer):
+    """The product's exception for one $batch answer (None when it succeeded): mapped by
+    errors.from_batch_item today, carried as `answer.error` after issue 10."""
+    if hasattr(answer, "error"):
+        return answer.error
+    return product(ERRORS_MODULE).from_batch_item(answer)
+
+
 # --- identity platform on `responses` ---------------------------------------------------------
 # docs/identity-platform/id-token-claims-reference.md: example tid / oid of a v2.0 id token.
 TENANT_ID = "9122040d-6c67-4c5b-b112-36a304b66dad"

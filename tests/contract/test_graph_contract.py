@@ -18,6 +18,7 @@ from .conftest import (
     FUNCTION_CHECK_MODULE,
     READ_TIME,
     WRITE_TIME,
+    batch_error,
     graph_client_class,
     helper,
     product,
@@ -268,7 +269,7 @@ def test_batch_sends_the_documented_envelope_and_maps_each_item(client, mocked):
     assert_documented_headers(request, with_body=True)
     assert body == example.request
     assert set(answers) == {"2", "3", "4"}
-    denied, refused, not_allowed = (errors.from_batch_item(answers[i]) for i in ("2", "3", "4"))
+    denied, refused, not_allowed = (batch_error(answers[i]) for i in ("2", "3", "4"))
     assert isinstance(denied, errors.PermissionDenied) and denied.code == "403"
     assert isinstance(refused, errors.PermissionDenied)
     assert refused.code == "Authorization_RequestDenied"
