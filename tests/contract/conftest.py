@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from .fixtures import identity as idf
 
 # --- where the product's Microsoft code lives (repoint here after a restructure) ----------
+# After issue 10 (checked by a trial merge): calendar_integration.microsoft.graph, .errors,
+# .identity, .consent; connection.function_check; microsoft.time graph_when / graph_parse.
 CLIENT_MODULE = "calendar_integration.graph.client"
 ERRORS_MODULE = "calendar_integration.graph.errors"
 IDENTITY_MODULE = "calendar_integration.identity"
