@@ -32,6 +32,8 @@ GRAPH_SCOPES: dict[str, tuple[str, bool]] = {
         False,
     ),
     "MailboxSettings.Read": (_("Ihre Postfacheinstellungen lesen"), False),
+    # v2-admin-consent.md's example asks for it (with Calendars.Read).
+    "Mail.Send": (_("E-Mails in Ihrem Namen senden"), False),
     "OnlineMeetings.ReadWrite": (_("Onlinebesprechungen lesen und erstellen"), False),
     "Place.Read.All": (_("Alle Unternehmensorte lesen"), True),
 }

@@ -44,3 +44,9 @@ IDENTITY_CALLS: dict[str, tuple[tuple[object, ...], tuple[str, ...]]] = {
 }  # fmt: skip
 
 AADSTS_CODES = (65001, 90094, 90093, 700082, 50173)
+
+# Product functions outside the identity module that build a Microsoft request (a browser
+# redirect) -> (documented request/answers, tests in test_identity_contract.py).
+OTHER_CALLS: dict[str, tuple[tuple[object, ...], tuple[str, ...]]] = {
+    "services.admin_consent_url": ((idf.ADMIN_CONSENT_REQUEST, idf.ADMIN_CONSENT_SUCCESS, idf.ADMIN_CONSENT_ERROR), ("test_admin_consent_link_has_the_documented_parameters", "test_documented_admin_consent_success_is_shown_as_granted", "test_documented_admin_consent_error_is_shown_as_cancelled_with_its_code")),
+}  # fmt: skip

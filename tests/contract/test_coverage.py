@@ -70,6 +70,13 @@ def test_every_identity_call_has_a_documented_fixture_and_a_test():
             assert callable(getattr(test_identity_contract, test, None)), (name, test)
 
 
+def test_the_admin_consent_link_has_a_documented_fixture_and_tests():
+    for _name, (examples, tests) in registry.OTHER_CALLS.items():
+        assert examples
+        for test in tests:
+            assert callable(getattr(test_identity_contract, test, None)), test
+
+
 def test_every_listed_aadsts_code_has_a_documented_row():
     for code in registry.AADSTS_CODES:
         body = idf.aadsts_error(code)

@@ -221,3 +221,61 @@ def test_the_access_token_is_reused_when_the_answer_names_scopes_as_urls(idp, re
 
     assert {"User.Read", "Calendars.ReadWrite"} <= set(redeemed.granted_scopes)
     assert _refreshes_for_three_tokens(idp, conn) == 1
+
+
+# --- admin consent (v2-admin-consent.md) -----------------------------------------------------
+
+
+def test_admin_consent_link_has_the_documented_parameters(recruiter, mocked):
+    from urllib.parse import parse_qs
+
+    from calendar_integration import services
+
+    url = services.admin_consent_url(company=recruiter.company)
+
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == idf.AUTHORITY_HOST
+    # Before the first connection the tenant is unknown: `organizations`, never `common`.
+    assert parts.path == "/organizations/v2.0/adminconsent"
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert set(query) == set(idf.ADMIN_CONSENT_REQUEST)
+    assert query["client_id"] == settings.M365_CLIENT_ID
+    assert query["redirect_uri"] == settings.M365_REDIRECT_URI
+    # Scopes as in the example: full Graph URLs, space-separated.
+    assert query["scope"].split() == [
+        "https://graph.microsoft.com/User.Read",
+        "https://graph.microsoft.com/Calendars.ReadWrite",
+        "https://graph.microsoft.com/Place.Read.All",
+    ]
+    assert services.admin_consent_verify_state(query["state"]) == recruiter.company_id
+
+
+def _admin_consent_answer(recruiter, documented: dict):
+    from urllib.parse import parse_qs
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from calendar_integration import services
+
+    url = services.admin_consent_url(company=recruiter.company)
+    state = parse_qs(urlsplit(url).query)["state"][0]
+    client = Client()
+    client.force_login(recruiter)
+    return client.get(reverse("calendar_integration:callback"), {**documented, "state": state})
+
+
+def test_documented_admin_consent_success_is_shown_as_granted(recruiter, mocked):
+    page = _admin_consent_answer(recruiter, idf.ADMIN_CONSENT_SUCCESS)
+
+    assert page.status_code == 200
+    assert "Zustimmung erteilt" in page.content.decode()
+
+
+def test_documented_admin_consent_error_is_shown_as_cancelled_with_its_code(recruiter, mocked):
+    page = _admin_consent_answer(recruiter, idf.ADMIN_CONSENT_ERROR)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Zustimmung nicht erteilt" in html and "abgebrochen" in html
+    assert "AADSTS65004" in html

@@ -421,3 +421,31 @@ def test_90093_when_user_consent_is_forbidden(m365):
     params = _back_from_approval(m365, ["User.Read", "Calendars.ReadWrite"])
 
     assert params["error_description"].startswith("AADSTS90093: ")
+
+
+def _admin_consent(m365, *, accept: bool) -> dict:
+    from urllib.parse import urlencode
+
+    # The documented request with the simulated app's id and redirect URI.
+    query = {**idf.ADMIN_CONSENT_REQUEST, "client_id": str(m365.app.client_id),
+             "redirect_uri": m365.redirect_uri}  # fmt: skip
+    url = f"{m365.base_url}/login/organizations/v2.0/adminconsent?{urlencode(query)}"
+    redirect = m365.sign_in(url, email=m365.admin.email, accept=accept)
+    return dict(parse_qsl(urlsplit(redirect).query))
+
+
+def test_admin_consent_success(m365):
+    params = _admin_consent(m365, accept=True)
+
+    assert set(params) == set(idf.ADMIN_CONSENT_SUCCESS)
+    assert params["admin_consent"] == "True" and params["tenant"] == str(m365.tenant.id)
+    assert params["scope"] == idf.ADMIN_CONSENT_REQUEST["scope"]
+    assert params["state"] == idf.ADMIN_CONSENT_REQUEST["state"]
+
+
+def test_admin_consent_declined(m365):
+    params = _admin_consent(m365, accept=False)
+
+    assert set(idf.ADMIN_CONSENT_ERROR) <= set(params)
+    assert params["error"] == idf.ADMIN_CONSENT_ERROR["error"]
+    assert params["error_description"].startswith("AADSTS65004: ")
