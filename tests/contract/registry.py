@@ -37,7 +37,7 @@ GRAPH_ERRORS: dict[int, tuple[gf.Example, str]] = {
 # Identity functions that talk to Microsoft -> (documented request/answer, tests in
 # test_identity_contract.py). Plumbing (_app, _silent) is reached through these.
 IDENTITY_CALLS: dict[str, tuple[tuple[object, ...], tuple[str, ...]]] = {
-    "flow_start": ((idf.discovery,), ("test_msal_reads_the_discovery_document_at_the_documented_address",)),
+    "flow_start": ((idf.discovery, idf.AUTHORIZE_REQUEST), ("test_msal_reads_the_discovery_document_at_the_documented_address", "test_the_authorize_request_has_the_documented_parameters")),
     "flow_redeem": ((idf.TOKEN_RESPONSE, idf.TOKEN_ERROR), ("test_code_redemption_sends_the_documented_form_and_reads_the_answer", "test_documented_token_error_at_redemption_is_shown_with_its_code", "test_consent_errors_at_redemption_are_classified", "test_documented_cancel_redirect_is_a_cancelled_sign_in")),
     "verify_id_token": ((idf.discovery,), ("test_msal_reads_the_discovery_document_at_the_documented_address",)),
     "token_for": ((idf.TOKEN_RESPONSE, idf.aadsts_error), ("test_refresh_sends_the_documented_form", "test_refresh_errors_ask_for_a_reconnect")),

@@ -48,6 +48,31 @@ def test_code_redemption_sends_the_documented_form_and_reads_the_answer(idp, rec
     assert identity.connection_state_after_signin(granted=redeemed.granted_scopes) == "no_rooms"
 
 
+def test_the_authorize_request_has_the_documented_parameters(idp, recruiter):
+    identity = product(IDENTITY_MODULE)
+
+    url = identity.flow_start(user=recruiter, with_rooms=True)
+
+    parts = urlsplit(url)
+    assert (
+        f"{parts.scheme}://{parts.netloc}{parts.path}"
+        == (idf.discovery("organizations")["authorization_endpoint"])
+    )
+    from urllib.parse import parse_qs
+
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert set(query) >= idf.AUTHORIZE_REQUIRED | idf.AUTHORIZE_RECOMMENDED
+    assert query["response_type"] == idf.AUTHORIZE_REQUEST["response_type"]
+    assert query["response_mode"] == idf.AUTHORIZE_REQUEST["response_mode"]
+    assert query["code_challenge_method"] == idf.AUTHORIZE_REQUEST["code_challenge_method"]
+    assert len(query["code_challenge"]) == 43  # S256 of the verifier, base64url, no padding
+    assert query["client_id"] == settings.M365_CLIENT_ID
+    assert query["redirect_uri"] == settings.M365_REDIRECT_URI
+    assert {"User.Read", "Calendars.ReadWrite", "Place.Read.All", "offline_access"} <= set(
+        query["scope"].split()
+    )
+
+
 def test_msal_reads_the_discovery_document_at_the_documented_address(idp, recruiter):
     sign_in(idp, recruiter)
 

@@ -317,6 +317,16 @@ def test_discovery(m365, sim_session):
     assert answer.json()["token_endpoint"] == f"{m365.authority}/oauth2/v2.0/token"
 
 
+def test_authorize_success_redirect(m365):
+    app = m365.msal_app()
+    flow = app.initiate_auth_code_flow(["User.Read"], redirect_uri=m365.redirect_uri)
+
+    params = m365.auth_response(m365.sign_in(flow["auth_uri"]))
+
+    assert set(idf.AUTHORIZE_SUCCESS) <= set(params)
+    assert params["state"] == flow["state"]
+
+
 def test_code_redemption(m365, sim_session):
     answer = _raw_tokens(m365, sim_session)
 
