@@ -16,8 +16,10 @@ import importlib
 import inspect
 import json
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
@@ -50,7 +52,7 @@ def graph_client_class() -> type:
     return product(CLIENT_MODULE).GraphClient
 
 
-def helper(where: tuple[str, str]):
+def helper(where: tuple[str, str]) -> Callable[..., Any]:
     """A product function named by (module, name), e.g. helper(WRITE_TIME)."""
     return getattr(product(where[0]), where[1])
 
@@ -62,7 +64,7 @@ def send_batch(client, items: list[dict]) -> dict:
     return client.batch(items)
 
 
-def batch_error(answer):
+def batch_error(answer: Any) -> Exception | None:
     """The product's exception for one $batch answer (None when it succeeded): mapped by
     errors.from_batch_item today, carried as `answer.error` after issue 10."""
     if hasattr(answer, "error"):
@@ -80,12 +82,12 @@ DOCUMENTED_CODE = "AwABAAAAvPM1KaPlrEqdFSBzjqfTGBCmLdgfSTLEMPGYuNHSUYBrq..."
 
 
 @pytest.fixture(scope="session")
-def signing_key():
+def signing_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 @pytest.fixture
-def mocked(settings):
+def mocked(settings) -> Iterator[responses.RequestsMock]:
     """`responses` around Microsoft's real hosts; MSAL's throttling memory starts empty."""
     # ebms.urls mounts the simulator only when M365_SIMULATOR is set at import time: import it
     # first, so live-server tests later in the run still find the simulator.
@@ -174,7 +176,7 @@ def token_response(*, scope: str, id_token: str) -> dict:
 
 
 @pytest.fixture
-def recruiter(db):
+def recruiter(db) -> Any:
     from ebms.accounts.models import Company, Role, User
     from ebms.accounts.services import booking_activate
 
@@ -185,7 +187,9 @@ def recruiter(db):
     )
 
 
-def sign_in(idp: Idp, user, *, token_body: dict | None = None, status: int = 200):
+def sign_in(
+    idp: Idp, user, *, token_body: dict | None = None, status: int = 200
+) -> tuple[Any, Any, dict[str, str]]:
     """Run the product's flow_start + flow_redeem against the documented endpoints.
 
     Returns (result of flow_redeem, the recorded token request).
@@ -205,7 +209,7 @@ def sign_in(idp: Idp, user, *, token_body: dict | None = None, status: int = 200
 
 
 @pytest.fixture
-def connection(idp, recruiter, mocked):
+def connection(idp, recruiter, mocked) -> Any:
     """A recruiter connected through the product's sign-in against the documented answers."""
     from calendar_integration.models import MicrosoftConnection
 

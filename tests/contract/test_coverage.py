@@ -37,7 +37,7 @@ def identity_calling_functions() -> set[str]:
     }
 
 
-def test_every_graph_call_has_a_documented_fixture_and_a_test():
+def test_every_graph_call_has_a_documented_fixture_and_a_test() -> None:
     calling = graph_calling_methods()
 
     assert calling, "no Graph-calling method found: is CLIENT_MODULE right?"
@@ -51,7 +51,7 @@ def test_every_graph_call_has_a_documented_fixture_and_a_test():
             assert callable(getattr(test_graph_contract, test, None)), (name, test)
 
 
-def test_every_documented_error_status_has_a_test():
+def test_every_documented_error_status_has_a_test() -> None:
     assert set(registry.GRAPH_ERRORS) == {401, 403, 404, 409, 429, 503, 504}
     for status, (example, test) in registry.GRAPH_ERRORS.items():
         assert example.status == status
@@ -59,7 +59,7 @@ def test_every_documented_error_status_has_a_test():
         assert callable(getattr(test_graph_contract, test, None)), test
 
 
-def test_every_identity_call_has_a_documented_fixture_and_a_test():
+def test_every_identity_call_has_a_documented_fixture_and_a_test() -> None:
     calling = identity_calling_functions()
 
     assert {"flow_redeem", "token_for"} <= calling
@@ -70,14 +70,14 @@ def test_every_identity_call_has_a_documented_fixture_and_a_test():
             assert callable(getattr(test_identity_contract, test, None)), (name, test)
 
 
-def test_the_admin_consent_link_has_a_documented_fixture_and_tests():
+def test_the_admin_consent_link_has_a_documented_fixture_and_tests() -> None:
     for _name, (examples, tests) in registry.OTHER_CALLS.items():
         assert examples
         for test in tests:
             assert callable(getattr(test_identity_contract, test, None)), test
 
 
-def test_every_listed_aadsts_code_has_a_documented_row():
+def test_every_listed_aadsts_code_has_a_documented_row() -> None:
     for code in registry.AADSTS_CODES:
         body = idf.aadsts_error(code)
         assert body["error_codes"] == [code]

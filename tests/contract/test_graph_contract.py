@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -36,7 +37,7 @@ def graph_calls(mocked) -> list:
     return [c for c in mocked.calls if c.request.url.startswith(GRAPH)]
 
 
-def sent(mocked):
+def sent(mocked) -> tuple[Any, str, dict[str, str], Any]:
     """The last Graph request: (request, path after /v1.0, query dict, JSON body or None)."""
     request = graph_calls(mocked)[-1].request
     parts = urlsplit(request.url)
@@ -55,11 +56,11 @@ def assert_documented_headers(request, *, with_body: bool) -> None:
 
 
 @pytest.fixture
-def client(connection):
+def client(connection) -> Any:
     return graph_client_class()(connection)
 
 
-def test_me(client, mocked):
+def test_me(client, mocked) -> None:
     mocked.get(f"{GRAPH}/me", json=gf.ME.response, status=gf.ME.status)
 
     me = client.me()
@@ -70,7 +71,7 @@ def test_me(client, mocked):
     assert me == gf.ME.response
 
 
-def test_calendar_tells_the_function_check_that_teams_is_allowed(client, mocked):
+def test_calendar_tells_the_function_check_that_teams_is_allowed(client, mocked) -> None:
     mocked.get(f"{GRAPH}/me/calendar", json=gf.CALENDAR.response)
 
     item = product(FUNCTION_CHECK_MODULE)._check_teams(client, {})
@@ -81,7 +82,7 @@ def test_calendar_tells_the_function_check_that_teams_is_allowed(client, mocked)
     assert item["status"] == "ok", item
 
 
-def test_create_event_sends_the_documented_body_and_returns_the_event(client, mocked):
+def test_create_event_sends_the_documented_body_and_returns_the_event(client, mocked) -> None:
     mocked.post(f"{GRAPH}/me/events", json=gf.CREATE_EVENT.response, status=201)
 
     event = client.create_event(event=gf.CREATE_EVENT.request)
@@ -93,7 +94,7 @@ def test_create_event_sends_the_documented_body_and_returns_the_event(client, mo
     assert event == gf.CREATE_EVENT.response
 
 
-def test_the_products_datetimetimezone_has_the_documented_shape():
+def test_the_products_datetimetimezone_has_the_documented_shape() -> None:
     documented = gf.CREATE_EVENT.request["start"]
     ours = helper(WRITE_TIME)(datetime(2017, 4, 15, 19, 0, tzinfo=UTC), "Europe/Berlin")
 
@@ -103,7 +104,7 @@ def test_the_products_datetimetimezone_has_the_documented_shape():
     assert ours["dateTime"] == "2017-04-15T21:00:00"
 
 
-def test_update_event_patches_only_the_given_properties(client, mocked):
+def test_update_event_patches_only_the_given_properties(client, mocked) -> None:
     mocked.patch(f"{GRAPH}/me/events/{EVENT_ID}", json=gf.UPDATE_EVENT.response)
 
     event = client.update_event(event_id=EVENT_ID, changes=gf.UPDATE_EVENT.request)
@@ -117,7 +118,7 @@ def test_update_event_patches_only_the_given_properties(client, mocked):
     )
 
 
-def test_cancel_event_posts_the_comment_and_accepts_202_without_body(client, mocked):
+def test_cancel_event_posts_the_comment_and_accepts_202_without_body(client, mocked) -> None:
     mocked.post(f"{GRAPH}/me/events/{EVENT_ID}/cancel", status=202)
     comment = gf.CANCEL_EVENT.request["Comment"]
 
@@ -131,7 +132,7 @@ def test_cancel_event_posts_the_comment_and_accepts_202_without_body(client, moc
     assert result is None
 
 
-def test_delete_event_sends_no_body_and_accepts_204(client, mocked):
+def test_delete_event_sends_no_body_and_accepts_204(client, mocked) -> None:
     mocked.delete(f"{GRAPH}/me/events/{EVENT_ID}", status=204)
 
     result = client.delete_event(event_id=EVENT_ID)
@@ -142,7 +143,7 @@ def test_delete_event_sends_no_body_and_accepts_204(client, mocked):
     assert result is None
 
 
-def test_get_event_with_select(client, mocked):
+def test_get_event_with_select(client, mocked) -> None:
     example = gf.GET_EVENT
     mocked.get(f"{GRAPH}{example.path}", json=example.response)
     event_id = example.path.rsplit("/", 1)[1]
@@ -155,13 +156,13 @@ def test_get_event_with_select(client, mocked):
     assert event == example.response
 
 
-def test_get_event_reads_the_documented_utc_times():
+def test_get_event_reads_the_documented_utc_times() -> None:
     start = gf.GET_EVENT.response["start"]
 
     assert helper(READ_TIME)(start) == datetime(2014, 11, 3, 17, 0, tzinfo=UTC)
 
 
-def test_lookup_by_extended_property_sends_the_documented_filter(client, mocked):
+def test_lookup_by_extended_property_sends_the_documented_filter(client, mocked) -> None:
     from calendar_integration.sync.payloads import PROPERTY_ID
 
     mocked.get(f"{GRAPH}/me/events", json=gf.LOOKUP_BY_PROPERTY.response)
@@ -177,7 +178,7 @@ def test_lookup_by_extended_property_sends_the_documented_filter(client, mocked)
     assert found == gf.LOOKUP_BY_PROPERTY.response["value"]
 
 
-def test_lookup_follows_odata_next_link(client, mocked):
+def test_lookup_follows_odata_next_link(client, mocked) -> None:
     from calendar_integration.sync.payloads import PROPERTY_ID
 
     # Paging: a collection page carries @odata.nextLink (concepts/paging.md); the link of the
@@ -193,11 +194,11 @@ def test_lookup_follows_odata_next_link(client, mocked):
     assert graph_calls(mocked)[-1].request.url == next_link
 
 
-def _no_skiptoken(request):
+def _no_skiptoken(request) -> tuple[bool, str]:
     return ("$skiptoken" not in unquote(request.url), "first page")
 
 
-def test_get_schedule_sends_the_documented_body(client, mocked):
+def test_get_schedule_sends_the_documented_body(client, mocked) -> None:
     example = gf.GET_SCHEDULE
     mocked.post(f"{GRAPH}/me/calendar/getSchedule", json=example.response)
 
@@ -215,7 +216,7 @@ def test_get_schedule_sends_the_documented_body(client, mocked):
     assert items == example.response["value"]
 
 
-def test_the_documented_schedule_is_parsed_into_busy_blocks():
+def test_the_documented_schedule_is_parsed_into_busy_blocks() -> None:
     from calendar_integration.availability.freebusy import schedule_parse
 
     adele, megan = gf.GET_SCHEDULE.response["value"]
@@ -236,7 +237,7 @@ def test_the_documented_schedule_is_parsed_into_busy_blocks():
     assert "tentative" in {s for _b, _e, s in parsed_megan["blocks"]}
 
 
-def test_list_rooms_and_store_them(connection, client, mocked):
+def test_list_rooms_and_store_them(connection, client, mocked) -> None:
     from calendar_integration.availability.models import Room
     from calendar_integration.availability.rooms import rooms_refresh
 
@@ -257,7 +258,7 @@ def test_list_rooms_and_store_them(connection, client, mocked):
     assert stored["cf100@contoso.com"].name == "Conf Room 100"
 
 
-def test_batch_sends_the_documented_envelope_and_maps_each_item(client, mocked):
+def test_batch_sends_the_documented_envelope_and_maps_each_item(client, mocked) -> None:
     example = gf.BATCH
     mocked.post(f"{GRAPH}/$batch", json=example.response)
     errors = product(ERRORS_MODULE)
@@ -294,7 +295,7 @@ def _serve_error(mocked, example: gf.Example, *, headers: dict | None = None) ->
     [(403, "PermissionDenied"), (404, "NotFound"), (409, "Permanent"), (504, "Transient"),
      (503, "Transient")],
 )  # fmt: skip
-def test_documented_errors_map_to_the_products_exceptions(client, mocked, status, kind):
+def test_documented_errors_map_to_the_products_exceptions(client, mocked, status, kind) -> None:
     errors = product(ERRORS_MODULE)
     example = gf.ERRORS[status]
     _serve_error(mocked, example)
@@ -309,7 +310,7 @@ def test_documented_errors_map_to_the_products_exceptions(client, mocked, status
     assert len(graph_calls(mocked)) == 1  # no silent retry inside the client
 
 
-def test_documented_429_is_throttled_with_the_retry_after_seconds(client, mocked):
+def test_documented_429_is_throttled_with_the_retry_after_seconds(client, mocked) -> None:
     errors = product(ERRORS_MODULE)
     _serve_error(mocked, gf.THROTTLED)
 
@@ -320,7 +321,7 @@ def test_documented_429_is_throttled_with_the_retry_after_seconds(client, mocked
     assert raised.value.code == "TooManyRequests"
 
 
-def test_503_with_a_retry_after_header_waits_like_throttling(client, mocked):
+def test_503_with_a_retry_after_header_waits_like_throttling(client, mocked) -> None:
     """errors.md: 503 "may be specified in a Retry-After header" (value from throttling.md)."""
     errors = product(ERRORS_MODULE)
     _serve_error(
@@ -334,7 +335,7 @@ def test_503_with_a_retry_after_header_waits_like_throttling(client, mocked):
     assert raised.value.code == "serviceNotAvailable"
 
 
-def test_401_refreshes_the_token_once_then_gives_up(client, idp, mocked):
+def test_401_refreshes_the_token_once_then_gives_up(client, idp, mocked) -> None:
     from .conftest import TENANT_ID, form
 
     errors = product(ERRORS_MODULE)

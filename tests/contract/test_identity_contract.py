@@ -3,6 +3,7 @@ platform's documented requests and responses (fixtures/identity.py)."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,7 +22,7 @@ from .conftest import (
 from .fixtures import identity as idf
 
 
-def test_code_redemption_sends_the_documented_form_and_reads_the_answer(idp, recruiter):
+def test_code_redemption_sends_the_documented_form_and_reads_the_answer(idp, recruiter) -> None:
     identity = product(IDENTITY_MODULE)
 
     redeemed, request, authorize = sign_in(idp, recruiter)
@@ -48,7 +49,7 @@ def test_code_redemption_sends_the_documented_form_and_reads_the_answer(idp, rec
     assert identity.connection_state_after_signin(granted=redeemed.granted_scopes) == "no_rooms"
 
 
-def test_the_authorize_request_has_the_documented_parameters(idp, recruiter):
+def test_the_authorize_request_has_the_documented_parameters(idp, recruiter) -> None:
     identity = product(IDENTITY_MODULE)
 
     url = identity.flow_start(user=recruiter, with_rooms=True)
@@ -73,7 +74,7 @@ def test_the_authorize_request_has_the_documented_parameters(idp, recruiter):
     )
 
 
-def test_msal_reads_the_discovery_document_at_the_documented_address(idp, recruiter):
+def test_msal_reads_the_discovery_document_at_the_documented_address(idp, recruiter) -> None:
     sign_in(idp, recruiter)
 
     urls = [c.request.url for c in idp.mock.calls]
@@ -82,7 +83,7 @@ def test_msal_reads_the_discovery_document_at_the_documented_address(idp, recrui
     assert idf.discovery(TENANT_ID)["jwks_uri"] in urls
 
 
-def test_refresh_sends_the_documented_form(connection, idp):
+def test_refresh_sends_the_documented_form(connection, idp) -> None:
     identity = product(IDENTITY_MODULE)
 
     token = identity.token_for(connection, force_refresh=True)
@@ -99,7 +100,7 @@ def test_refresh_sends_the_documented_form(connection, idp):
     assert connection.last_refresh_at is not None
 
 
-def test_documented_token_error_at_redemption_is_shown_with_its_code(idp, recruiter):
+def test_documented_token_error_at_redemption_is_shown_with_its_code(idp, recruiter) -> None:
     identity = product(IDENTITY_MODULE)
 
     refused, _request, _q = sign_in(idp, recruiter, token_body=idf.TOKEN_ERROR, status=400)
@@ -127,7 +128,7 @@ def test_documented_token_error_at_redemption_is_shown_with_its_code(idp, recrui
         ),
     ],
 )
-def test_consent_errors_at_redemption_are_classified(idp, recruiter, code, kind):
+def test_consent_errors_at_redemption_are_classified(idp, recruiter, code, kind) -> None:
     identity = product(IDENTITY_MODULE)
 
     refused, _request, _q = sign_in(idp, recruiter, token_body=idf.aadsts_error(code), status=400)
@@ -142,7 +143,7 @@ def test_consent_errors_at_redemption_are_classified(idp, recruiter, code, kind)
     [(90094, "admin_consent"), pytest.param(90093, "admin_consent", marks=pytest.mark.xfail(
         strict=True, reason="issue 12 point 9 (see above)"))],
 )  # fmt: skip
-def test_consent_errors_on_the_redirect_are_classified(code, kind):
+def test_consent_errors_on_the_redirect_are_classified(code, kind) -> None:
     """v2-oauth2-auth-code-flow.md "Error response": error + error_description on the redirect."""
     consent = product(CONSENT_MODULE)
     body = idf.aadsts_error(code)
@@ -152,7 +153,7 @@ def test_consent_errors_on_the_redirect_are_classified(code, kind):
     assert (problem.code, problem.kind) == (code, kind)
 
 
-def test_documented_cancel_redirect_is_a_cancelled_sign_in(idp, recruiter):
+def test_documented_cancel_redirect_is_a_cancelled_sign_in(idp, recruiter) -> None:
     """v2-oauth2-auth-code-flow.md: error=access_denied&error_description=the+user+canceled..."""
     identity = product(IDENTITY_MODULE)
     from urllib.parse import parse_qs
@@ -174,7 +175,7 @@ def test_documented_cancel_redirect_is_a_cancelled_sign_in(idp, recruiter):
 
 
 @pytest.mark.parametrize("code", [700082, 50173])
-def test_refresh_errors_ask_for_a_reconnect(connection, idp, code, mailoutbox):
+def test_refresh_errors_ask_for_a_reconnect(connection, idp, code, mailoutbox) -> None:
     identity = product(IDENTITY_MODULE)
     errors = product(ERRORS_MODULE)
     idp.mock.replace("POST", idp.token_endpoint(TENANT_ID), json=idf.aadsts_error(code), status=400)
@@ -188,7 +189,7 @@ def test_refresh_errors_ask_for_a_reconnect(connection, idp, code, mailoutbox):
     assert connection.last_error_code == f"AADSTS{code}"
 
 
-def _connect_with_scope(idp, recruiter, scope: str):
+def _connect_with_scope(idp, recruiter, scope: str) -> tuple[Any, Any]:
     from urllib.parse import parse_qs
 
     from calendar_integration.models import MicrosoftConnection
@@ -221,7 +222,7 @@ def _refreshes_for_three_tokens(idp, conn) -> int:
     return len(idp.token_calls()) - before
 
 
-def test_the_access_token_is_reused_when_the_answer_names_scopes_as_asked(idp, recruiter):
+def test_the_access_token_is_reused_when_the_answer_names_scopes_as_asked(idp, recruiter) -> None:
     conn, _redeemed = _connect_with_scope(
         idp, recruiter, "User.Read Calendars.ReadWrite openid profile offline_access"
     )
@@ -236,7 +237,7 @@ def test_the_access_token_is_reused_when_the_answer_names_scopes_as_asked(idp, r
     "(https://graph.microsoft.com/...); MSAL files the access token under those strings and "
     "identity._silent asks with short names, so every token_for refreshes (3 of 3 here)",
 )
-def test_the_access_token_is_reused_when_the_answer_names_scopes_as_urls(idp, recruiter):
+def test_the_access_token_is_reused_when_the_answer_names_scopes_as_urls(idp, recruiter) -> None:
     # The documented example's scope, URL-decoded, for the product's scopes.
     scope = (
         "https://graph.microsoft.com/User.Read https://graph.microsoft.com/Calendars.ReadWrite "
@@ -251,7 +252,7 @@ def test_the_access_token_is_reused_when_the_answer_names_scopes_as_urls(idp, re
 # --- admin consent (v2-admin-consent.md) -----------------------------------------------------
 
 
-def test_admin_consent_link_has_the_documented_parameters(recruiter, mocked):
+def test_admin_consent_link_has_the_documented_parameters(recruiter, mocked) -> None:
     from urllib.parse import parse_qs
 
     from calendar_integration import services
@@ -275,7 +276,7 @@ def test_admin_consent_link_has_the_documented_parameters(recruiter, mocked):
     assert services.admin_consent_verify_state(query["state"]) == recruiter.company_id
 
 
-def _admin_consent_answer(recruiter, documented: dict):
+def _admin_consent_answer(recruiter, documented: dict) -> Any:
     from urllib.parse import parse_qs
 
     from django.test import Client
@@ -290,14 +291,16 @@ def _admin_consent_answer(recruiter, documented: dict):
     return client.get(reverse("calendar_integration:callback"), {**documented, "state": state})
 
 
-def test_documented_admin_consent_success_is_shown_as_granted(recruiter, mocked):
+def test_documented_admin_consent_success_is_shown_as_granted(recruiter, mocked) -> None:
     page = _admin_consent_answer(recruiter, idf.ADMIN_CONSENT_SUCCESS)
 
     assert page.status_code == 200
     assert "Zustimmung erteilt" in page.content.decode()
 
 
-def test_documented_admin_consent_error_is_shown_as_cancelled_with_its_code(recruiter, mocked):
+def test_documented_admin_consent_error_is_shown_as_cancelled_with_its_code(
+    recruiter, mocked
+) -> None:
     page = _admin_consent_answer(recruiter, idf.ADMIN_CONSENT_ERROR)
 
     html = page.content.decode()

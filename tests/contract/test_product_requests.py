@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ def graph_requests(mocked) -> list:
 
 
 @pytest.fixture
-def observer(connection):
+def observer(connection) -> Any:
     from ebms.accounts.models import Role, User
 
     return User.objects.create_user(
@@ -39,7 +40,7 @@ def observer(connection):
 
 
 @pytest.fixture
-def appointment(connection, observer, mocked, django_capture_on_commit_callbacks):
+def appointment(connection, observer, mocked, django_capture_on_commit_callbacks) -> Any:
     application = factories.application(company=connection.company, email="dana@bewerber.example")
     mocked.post(f"{GRAPH}/me/events", json=gf.CREATE_EVENT.response, status=201)
     start = factories.future(days=7, hour=10)
@@ -53,7 +54,7 @@ def appointment(connection, observer, mocked, django_capture_on_commit_callbacks
     return created
 
 
-def test_the_products_create_has_the_documented_shape(appointment, mocked):
+def test_the_products_create_has_the_documented_shape(appointment, mocked) -> None:
     posts = [r for r in graph_requests(mocked) if r.method == "POST"]
     assert len(posts) == 1
     body = json.loads(posts[0].body)
@@ -71,7 +72,7 @@ def test_the_products_create_has_the_documented_shape(appointment, mocked):
 
 def test_the_products_patch_carries_only_updatable_properties(
     appointment, connection, mocked, django_capture_on_commit_callbacks
-):
+) -> None:
     mocked.patch(f"{GRAPH}/me/events/{EVENT_ID}", json=gf.CREATE_EVENT.response)
     later = appointment.starts_at + timedelta(days=1)
 
@@ -91,7 +92,7 @@ def test_the_products_patch_carries_only_updatable_properties(
 
 def test_the_products_cancel_posts_the_documented_comment(
     appointment, connection, mocked, django_capture_on_commit_callbacks
-):
+) -> None:
     mocked.post(f"{GRAPH}/me/events/{EVENT_ID}/cancel", status=202)
     mocked.delete(f"{GRAPH}/me/events/{EVENT_ID}", status=204)
 
@@ -107,12 +108,12 @@ def test_the_products_cancel_posts_the_documented_comment(
 
 def test_the_products_holds_batch_follows_the_documented_rules(
     connection, observer, mocked, django_capture_on_commit_callbacks
-):
+) -> None:
     from ebms.recruiting.services import proposal_create
 
     application = factories.application(company=connection.company, email="eve@bewerber.example")
 
-    def answer(request):
+    def answer(request) -> tuple[int, dict, str]:
         # The documented envelope; each item answered with the documented create response.
         items = json.loads(request.body)["requests"]
         responses = [{"id": i["id"], "status": 201, "headers": {"Content-Type": "application/json"},

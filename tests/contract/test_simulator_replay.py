@@ -7,6 +7,7 @@ bug; the ones not fixed here are xfail(strict=True) with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
@@ -45,7 +46,7 @@ class Graph:
 
 
 @pytest.fixture
-def graph(m365):
+def graph(m365) -> Iterator[Graph]:
     session = m365._track(requests.Session())
     yield Graph(base=f"{m365.base_url}/graph/v1.0", m365=m365, session=session)
     from m365sim.graph import faults
@@ -58,15 +59,15 @@ def assert_like(example_body, answer: requests.Response, status: int) -> None:
     assert shape_differences(example_body, answer.json()) == []
 
 
-def test_me(graph):
+def test_me(graph) -> None:
     assert_like(gf.ME.response, graph.call("GET", "/me"), gf.ME.status)
 
 
-def test_calendar(graph):
+def test_calendar(graph) -> None:
     assert_like(gf.CALENDAR.response, graph.call("GET", "/me/calendar"), gf.CALENDAR.status)
 
 
-def test_create_event(graph):
+def test_create_event(graph) -> None:
     answer = graph.call("POST", "/me/events", json=gf.CREATE_EVENT.request, headers=PACIFIC)
 
     assert_like(gf.CREATE_EVENT.response, answer, gf.CREATE_EVENT.status)
@@ -74,7 +75,7 @@ def test_create_event(graph):
     assert answer.json()["start"]["timeZone"] == "Pacific Standard Time"
 
 
-def test_update_event(graph):
+def test_update_event(graph) -> None:
     event = graph.create()
 
     answer = graph.call("PATCH", f"/me/events/{event['id']}", json=gf.UPDATE_EVENT.request)
@@ -82,7 +83,7 @@ def test_update_event(graph):
     assert_like(gf.UPDATE_EVENT.response, answer, gf.UPDATE_EVENT.status)
 
 
-def test_cancel_event(graph):
+def test_cancel_event(graph) -> None:
     event = graph.create()
 
     answer = graph.call("POST", f"/me/events/{event['id']}/cancel", json=gf.CANCEL_EVENT.request)
@@ -91,7 +92,7 @@ def test_cancel_event(graph):
     assert answer.content == b""
 
 
-def test_delete_event(graph):
+def test_delete_event(graph) -> None:
     event = graph.create()
 
     answer = graph.call("DELETE", f"/me/events/{event['id']}")
@@ -100,7 +101,7 @@ def test_delete_event(graph):
     assert answer.content == b""
 
 
-def test_get_event(graph):
+def test_get_event(graph) -> None:
     event = graph.create()
 
     answer = graph.call("GET", f"/me/events/{event['id']}", params=gf.GET_EVENT.query)
@@ -109,7 +110,7 @@ def test_get_event(graph):
     assert answer.json()["start"]["timeZone"] == "UTC"  # no Prefer header: UTC
 
 
-def test_lookup_by_extended_property(graph):
+def test_lookup_by_extended_property(graph) -> None:
     graph.create(singleValueExtendedProperties=[{"id": COLOR, "value": "Green"}])
     graph.create()
     query = {"$filter": gf.LOOKUP_FILTER.format(id_value=COLOR, property_value="Green")}
@@ -122,7 +123,7 @@ def test_lookup_by_extended_property(graph):
     assert "singleValueExtendedProperties" not in answer.json()["value"][0]
 
 
-def test_get_schedule(graph, m365):
+def test_get_schedule(graph, m365) -> None:
     graph.create()  # the documented lunch, 2017; the schedule below asks for its own window
     lunch = {**gf.CREATE_EVENT.request,
              "start": {"dateTime": "2019-03-15T12:00:00", "timeZone": "Pacific Standard Time"},
@@ -154,7 +155,7 @@ ROOM_AS_RESOURCE = {
 }
 
 
-def test_list_rooms(graph):
+def test_list_rooms(graph) -> None:
     answer = graph.call("GET", "/places/microsoft.graph.room")
 
     documented = {**gf.LIST_ROOMS.response, "value": [ROOM_AS_RESOURCE]}
@@ -162,7 +163,7 @@ def test_list_rooms(graph):
     assert len(answer.json()["value"]) == 2
 
 
-def test_batch_envelope(graph):
+def test_batch_envelope(graph) -> None:
     answer = graph.call("POST", "/$batch", json=gf.BATCH.request)
 
     assert answer.status_code == gf.BATCH.status, answer.text
@@ -180,7 +181,7 @@ def test_batch_envelope(graph):
         assert shape_differences({**documented, "headers": headers}, item) == [], item
 
 
-def test_batch_of_the_products_kind(graph):
+def test_batch_of_the_products_kind(graph) -> None:
     """The documented envelope with the item kinds the product sends (create, delete)."""
     event = graph.create()
     body = {
@@ -207,19 +208,19 @@ def test_batch_of_the_products_kind(graph):
 # 401/403/404/504 the status and the error resource's shape are compared.
 
 
-def test_401(graph):
+def test_401(graph) -> None:
     answer = graph.call("GET", "/me", token="not-a-token")
 
     assert_like(gf.ERRORS[401].response, answer, 401)
 
 
-def test_403(graph):
+def test_403(graph) -> None:
     answer = graph.call("GET", "/me/events", scopes=["User.Read"])
 
     assert_like(gf.ERRORS[403].response, answer, 403)
 
 
-def test_404(graph):
+def test_404(graph) -> None:
     event = graph.create()
     graph.call("DELETE", f"/me/events/{event['id']}")
 
@@ -233,7 +234,7 @@ def test_404(graph):
     reason="simulator: no situation or fault answers 409 Conflict (errors.md); needs a new "
     "fault kind in m365sim/graph (model + front door), left to the m365sim/graph owner",
 )
-def test_409(graph):
+def test_409(graph) -> None:
     from m365sim.graph import faults
 
     faults.inject(kind="conflict", path_contains="/me/events")
@@ -241,7 +242,7 @@ def test_409(graph):
     assert_like(gf.ERRORS[409].response, graph.call("GET", "/me/events"), 409)
 
 
-def test_429(graph):
+def test_429(graph) -> None:
     from m365sim.graph import faults
 
     faults.inject(kind="throttle", path_contains="/me", retry_after=2.128)
@@ -253,7 +254,7 @@ def test_429(graph):
     assert float(answer.headers["Retry-After"]) == pytest.approx(2.128)
 
 
-def test_503(graph):
+def test_503(graph) -> None:
     from m365sim.graph import faults
 
     faults.inject(kind="unavailable", path_contains="/me")
@@ -264,7 +265,7 @@ def test_503(graph):
     assert answer.json()["error"]["code"] == gf.ERRORS[503].response["error"]["code"]
 
 
-def test_504(graph):
+def test_504(graph) -> None:
     from m365sim.graph import faults
 
     faults.inject(kind="gateway_timeout", path_contains="/me")
@@ -275,7 +276,9 @@ def test_504(graph):
 # --- identity platform ------------------------------------------------------------------------
 
 
-def _raw_tokens(m365, sim_session, scopes=("User.Read", "Calendars.ReadWrite")):
+def _raw_tokens(
+    m365, sim_session, scopes: tuple[str, ...] = ("User.Read", "Calendars.ReadWrite")
+) -> requests.Response:
     """Sign in in the simulator's pages; redeem the code with a raw POST (to see the JSON)."""
     app = m365.msal_app()
     flow = app.initiate_auth_code_flow(list(scopes), redirect_uri=m365.redirect_uri)
@@ -297,7 +300,7 @@ def _raw_tokens(m365, sim_session, scopes=("User.Read", "Calendars.ReadWrite")):
 def _refresh(
     m365, sim_session, refresh_token: str,
     scope: str = "User.Read Calendars.ReadWrite openid profile offline_access",
-):  # fmt: skip
+) -> requests.Response:  # fmt: skip
     return sim_session.post(
         f"{m365.authority}/oauth2/v2.0/token",
         data={
@@ -310,14 +313,14 @@ def _refresh(
     )
 
 
-def test_discovery(m365, sim_session):
+def test_discovery(m365, sim_session) -> None:
     answer = sim_session.get(f"{m365.authority}/v2.0/.well-known/openid-configuration")
 
     assert_like(idf.discovery(str(m365.tenant.id)), answer, 200)
     assert answer.json()["token_endpoint"] == f"{m365.authority}/oauth2/v2.0/token"
 
 
-def test_authorize_success_redirect(m365):
+def test_authorize_success_redirect(m365) -> None:
     app = m365.msal_app()
     flow = app.initiate_auth_code_flow(["User.Read"], redirect_uri=m365.redirect_uri)
 
@@ -327,14 +330,14 @@ def test_authorize_success_redirect(m365):
     assert params["state"] == flow["state"]
 
 
-def test_code_redemption(m365, sim_session):
+def test_code_redemption(m365, sim_session) -> None:
     answer = _raw_tokens(m365, sim_session)
 
     assert_like(idf.TOKEN_RESPONSE, answer, 200)
     assert answer.json()["token_type"] == "Bearer"
 
 
-def test_refresh(m365, sim_session):
+def test_refresh(m365, sim_session) -> None:
     first = _raw_tokens(m365, sim_session).json()
 
     answer = _refresh(m365, sim_session, first["refresh_token"])
@@ -351,7 +354,7 @@ def assert_token_error(answer: requests.Response, code: int) -> None:
     assert body["error"] in idf.OAUTH_ERRORS
 
 
-def test_documented_invalid_scope_70011(m365, sim_session):
+def test_documented_invalid_scope_70011(m365, sim_session) -> None:
     first = _raw_tokens(m365, sim_session).json()
 
     answer = _refresh(
@@ -362,14 +365,14 @@ def test_documented_invalid_scope_70011(m365, sim_session):
     assert answer.json()["error"] == idf.REFERENCE_ERROR["error"]
 
 
-def test_700082_after_90_days_without_use(m365, sim_session):
+def test_700082_after_90_days_without_use(m365, sim_session) -> None:
     first = _raw_tokens(m365, sim_session).json()
     m365.advance_clock(days=91)
 
     assert_token_error(_refresh(m365, sim_session, first["refresh_token"]), 700082)
 
 
-def test_50173_after_revoked_sessions(m365, sim_session):
+def test_50173_after_revoked_sessions(m365, sim_session) -> None:
     from m365sim.identity import directory
 
     first = _raw_tokens(m365, sim_session).json()
@@ -378,7 +381,7 @@ def test_50173_after_revoked_sessions(m365, sim_session):
     assert_token_error(_refresh(m365, sim_session, first["refresh_token"]), 50173)
 
 
-def test_65001_after_the_grant_is_gone(m365, sim_session):
+def test_65001_after_the_grant_is_gone(m365, sim_session) -> None:
     from m365sim.identity import directory
     from m365sim.models import Grant
 
@@ -407,7 +410,7 @@ def _back_from_approval(m365, scopes) -> dict:
     return dict(parse_qsl(urlsplit(answer.headers["Location"]).query))
 
 
-def test_90094_on_the_redirect(m365):
+def test_90094_on_the_redirect(m365) -> None:
     """v2-oauth2-auth-code-flow.md "Error response" on the redirect: error, error_description."""
     params = _back_from_approval(m365, ["User.Read", "Calendars.ReadWrite", "Place.Read.All"])
 
@@ -424,7 +427,7 @@ def test_90094_on_the_redirect(m365):
     reason="simulator: never answers AADSTS90093 (issue 12 point 9; fixed on branch issue12, "
     "e847fb1: drop this marker when merging it)",
 )
-def test_90093_when_user_consent_is_forbidden(m365):
+def test_90093_when_user_consent_is_forbidden(m365) -> None:
     m365.tenant.users_may_consent = False
     m365.tenant.save()
 
@@ -444,7 +447,7 @@ def _admin_consent(m365, *, accept: bool) -> dict:
     return dict(parse_qsl(urlsplit(redirect).query))
 
 
-def test_admin_consent_success(m365):
+def test_admin_consent_success(m365) -> None:
     params = _admin_consent(m365, accept=True)
 
     assert set(params) == set(idf.ADMIN_CONSENT_SUCCESS)
@@ -453,7 +456,7 @@ def test_admin_consent_success(m365):
     assert params["state"] == idf.ADMIN_CONSENT_REQUEST["state"]
 
 
-def test_admin_consent_declined(m365):
+def test_admin_consent_declined(m365) -> None:
     params = _admin_consent(m365, accept=False)
 
     assert set(idf.ADMIN_CONSENT_ERROR) <= set(params)
