@@ -118,6 +118,8 @@ def test_lookup_by_extended_property(graph) -> None:
     answer = graph.call("GET", "/me/events", params=query, headers=PACIFIC)
 
     assert_like(gf.LOOKUP_BY_PROPERTY.response, answer, gf.LOOKUP_BY_PROPERTY.status)
+    applied = gf.LOOKUP_BY_PROPERTY.headers["Preference-Applied"]
+    assert applied in answer.headers.get("Preference-Applied", "")
     assert len(answer.json()["value"]) == 1
     # "The response does not include the matching extended property."
     assert "singleValueExtendedProperties" not in answer.json()["value"][0]
