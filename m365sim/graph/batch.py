@@ -90,7 +90,7 @@ def batch(ctx: Ctx) -> GraphResponse:
                 {
                     "id": item["id"],
                     "status": 424,
-                    "headers": {"Content-Type": "application/json"},
+                    "headers": {"Cache-Control": "no-cache", "Content-Type": "application/json"},
                     "body": {
                         "error": {
                             "code": "FailedDependency",
@@ -119,7 +119,8 @@ def batch(ctx: Ctx) -> GraphResponse:
         )
         resp = handle(sub)
         status_by_id[item["id"]] = resp.status
-        entry = {"id": item["id"], "status": resp.status, "headers": {}}
+        # json-batching.md: every documented sub-response carries Cache-Control: no-cache.
+        entry = {"id": item["id"], "status": resp.status, "headers": {"Cache-Control": "no-cache"}}
         for key, value in resp.headers.items():
             if key.lower() in ("retry-after", "location", "preference-applied"):
                 entry["headers"][key] = value

@@ -100,6 +100,7 @@ def handle(req: GraphRequest) -> GraphResponse:
                     message=exc.message,
                     request_id=request_id,
                     client_request_id=client_request_id,
+                    inner=exc.inner,
                 ),
                 headers=dict(exc.headers),
                 error_code=exc.code,
@@ -133,11 +134,13 @@ def _run(route: Route, handler, ctx: Ctx, fault, mailbox: str) -> GraphResponse:
                 "TooManyRequests",
                 "Please retry again later.",
                 headers={"Retry-After": _retry_after(fault.retry_after)},
+                # concepts/throttling.md "Sample response": innerError code/message/status.
+                inner={"code": "429", "message": "Please retry after", "status": "429"},
             )
         if fault.kind == "unavailable":
             raise GraphError(
                 503,
-                "ServiceNotAvailable",
+                "serviceNotAvailable",  # concepts/errors.md code table
                 "Service Unavailable",
                 headers={"Retry-After": _retry_after(fault.retry_after)},
             )
@@ -157,7 +160,7 @@ def _run(route: Route, handler, ctx: Ctx, fault, mailbox: str) -> GraphResponse:
     if fault is not None and fault.kind == "applied_then_failed":
         # The write happened; the client still sees a failure (ambiguous outcome).
         status = fault.status
-        code = {500: "UnknownError", 503: "ServiceNotAvailable", 504: "GatewayTimeout"}.get(
+        code = {500: "UnknownError", 503: "serviceNotAvailable", 504: "GatewayTimeout"}.get(
             status, "UnknownError"
         )
         raise GraphError(status, code, "An internal server error occurred. The operation failed.")

@@ -39,6 +39,7 @@ def room_json(room: Mailbox) -> dict:
         "floorLabel": room.floor_label or None,
         "floorNumber": room.floor_number,
         "isWheelChairAccessible": room.is_wheelchair_accessible,
+        "isManaged": True,  # place-list.md example (rooms managed in Exchange)
         "bookingType": room.booking_type,
         "tags": [],
         "audioDeviceName": None,

@@ -73,8 +73,8 @@ MESSAGES: dict[int, str] = {
         "new interactive authorization request for this user and resource."
     ),
     70011: (
-        "The provided request must include a 'scope' input parameter. The provided value for "
-        "the input parameter 'scope' is not valid. The scope {scope} is not valid."
+        "The provided value for the input parameter 'scope' is not valid. The scope {scope} is "
+        "not valid."
     ),
     700016: (
         "Application with identifier '{client_id}' was not found in the directory '{tenant}'. "

@@ -230,7 +230,10 @@ def consent(request: HttpRequest, tenant: str) -> HttpResponse:
     if user is None:
         return HttpResponseBadRequest("invalid ctx")
     if request.POST.get("action") != "accept":
-        return deliver_error(request, flow, AadError("access_denied", 65004))
+        # v2-admin-consent.md "Error response": a declined admin consent is consent_required
+        # with AADSTS65004 (a declined user consent stays access_denied).
+        error = "consent_required" if flow.is_admin_consent else "access_denied"
+        return deliver_error(request, flow, AadError(error, 65004))
     app = directory.app_get(flow.client_id)
     sp = directory.service_principal_ensure(tenant=user.tenant, app=app)
     wanted = parse(flow.scope, app_scopes=app.required_scopes)

@@ -40,7 +40,7 @@ def test_retry_after_pauses_only_that_mailbox(m365, rita, alice, dave, applicati
 
     record = record_of(mine)
     assert record.status == SyncStatus.RETRYING
-    assert record.last_error_code in ("TooManyRequests", "ServiceNotAvailable")
+    assert record.last_error_code in ("TooManyRequests", "serviceNotAvailable")
     assert "Retry-After 30" in record.retry_reason
     assert timedelta(seconds=25) < record.next_attempt_at - timezone.now() <= timedelta(seconds=31)
     assert MailboxPause.objects.get(connection=rita).until == record.next_attempt_at
