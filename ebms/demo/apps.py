@@ -9,6 +9,10 @@ class DemoConfig(AppConfig):
     verbose_name = "Demo"
 
     def ready(self) -> None:
+        from ebms.mail import erasure
+        from ebms.recruiting import hooks
+
         from .beat import start
 
+        hooks.listen(erasure.on_recruiting_event)  # stored mails forget erased candidates
         start()

@@ -12,6 +12,9 @@ Events and their keyword payloads:
     proposal_sent          proposal
     proposal_picked        proposal, appointment
     proposal_withdrawn     proposal   (also sent when a proposal expires)
+    candidate_erased       candidate, erasure, needles: the personal strings to remove
+                           (sent before the rows are anonymised or deleted; GDPR, issue 15)
+    privacy_settings_changed  company, changed: set of field names
 
 Panels: another app contributes HTML to recruiting pages by registering a template for a
 slot with `provide_panel(slot, template_name)`; the page renders every panel of the slot
@@ -36,6 +39,8 @@ EVENTS = (
     "proposal_sent",
     "proposal_picked",
     "proposal_withdrawn",
+    "candidate_erased",
+    "privacy_settings_changed",
 )
 
 Listener = Callable[..., None]
