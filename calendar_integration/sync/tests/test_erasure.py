@@ -203,3 +203,42 @@ def test_a_disconnected_recruiters_events_are_scrubbed_after_reconnecting(
     assert _copies_with_name() == []
     erasure.refresh_from_db()
     assert (erasure.outlook_scrubbed, erasure.outlook_pending, erasure.outlook_failed) == (1, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "throttle", "retry_after": 30},
+        {"kind": "unavailable", "retry_after": 30},
+        {"kind": "drop"},
+        {"kind": "applied_then_failed", "status": 503},
+    ],
+)
+def test_graph_faults_during_an_erasure_end_with_every_copy_scrubbed(
+    m365, rita, alice, olaf, carol, zacharias, fault
+):
+    from calendar_integration.sync.tasks import sync_sweep
+    from m365sim.graph import faults
+
+    from .conftest import time_passes
+
+    past = plan(application=zacharias, by=alice, observers=[olaf], days=2, title=NAME[0])
+    Appointment.objects.filter(pk=past.pk).update(
+        starts_at=timezone.now() - timedelta(days=1, hours=2),
+        ends_at=timezone.now() - timedelta(days=1, hours=1),
+    )
+    faults.inject(mailbox=m365.recruiter.email, method="PATCH", remaining=1, **fault)
+
+    erasure = candidate_erase(candidate=zacharias.candidate, by=carol, mode=Erasure.Mode.DELETED)
+
+    erasure.refresh_from_db()
+    assert (erasure.outlook_scrubbed, erasure.outlook_pending) == (0, 1)
+    assert CalendarEvent.objects.get(erasure=erasure).status == SyncStatus.RETRYING
+    time_passes()
+    sync_sweep()
+
+    assert _copies_with_name() == []
+    erasure.refresh_from_db()
+    assert (erasure.outlook_scrubbed, erasure.outlook_pending, erasure.outlook_failed) == (1, 0, 0)
+    record = CalendarEvent.objects.get(erasure=erasure)
+    assert [log.status for log in record.logs.filter(method="PATCH").order_by("pk")][-1] == 200
