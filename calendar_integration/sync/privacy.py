@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from ebms.recruiting.models import Appointment, Candidate
+from ebms.recruiting.models import Appointment, Candidate, Proposal
 from ebms.recruiting.privacy import OutlookCandidateData
 from ebms.recruiting.services import privacy_settings_get
 
 from .models import CalendarEvent
-from .outbox import enqueue_event, record_bump
+from .outbox import enqueue_event, enqueue_holds, record_bump
 
 __all__ = ["candidate_label", "on_privacy_event", "upcoming_records_refresh"]
 
@@ -28,7 +28,8 @@ def candidate_label(candidate: Candidate, *, company_id: int) -> str:
 
 
 def upcoming_records_refresh(*, company_id: int) -> int:
-    """Bump the records of upcoming, planned appointments (the engine PATCHes what differs)."""
+    """Bump the records of upcoming, planned appointments (the engine PATCHes what differs)
+    and the holds of open proposals (one $batch of PATCHes per proposal)."""
     records = CalendarEvent.objects.filter(
         company_id=company_id,
         kind=CalendarEvent.Kind.APPOINTMENT,
@@ -41,7 +42,20 @@ def upcoming_records_refresh(*, company_id: int) -> int:
     record_bump(CalendarEvent.objects.filter(pk__in=ids))
     for record_id in ids:
         enqueue_event(record_id)
-    return len(ids)
+    holds = CalendarEvent.objects.filter(
+        company_id=company_id,
+        kind=CalendarEvent.Kind.HOLD,
+        erasure__isnull=True,
+        wanted=True,
+        removed=False,
+        proposal__status=Proposal.Status.OPEN,
+        slot__starts_at__gt=timezone.now(),
+    ).exclude(graph_id="")
+    hold_ids = list(holds.values_list("pk", "proposal_id"))
+    record_bump(CalendarEvent.objects.filter(pk__in=[pk for pk, _proposal in hold_ids]))
+    for proposal_id in {proposal for _pk, proposal in hold_ids}:
+        enqueue_holds(proposal_id)
+    return len(ids) + len(hold_ids)
 
 
 def on_privacy_event(event: str, **payload) -> None:

@@ -84,3 +84,30 @@ def olaf_mailbox(m365, olaf):
     from m365sim.models import Mailbox
 
     return Mailbox.objects.get(email=olaf.email)
+
+
+def test_open_proposal_holds_follow_the_setting_with_one_batch(
+    m365, rita, alice, carol, application
+):
+    from ebms.recruiting.services import proposal_create
+    from ebms.recruiting.tests import factories
+
+    start = factories.future(days=3, hour=9)
+    proposal_create(
+        by=alice, application=application, recruiter=alice, observers=[], kind="phone",
+        slots=[(start, start + timedelta(hours=1)), (start + timedelta(days=1),
+               start + timedelta(days=1, hours=1))],
+        title="Vorstellungsgespräch",
+    )  # fmt: skip
+    before = len(calls(m365.recruiter))
+
+    privacy_settings_set(
+        company_id=carol.company_id, by=carol, outlook_candidate_data=OutlookCandidateData.NONE
+    )
+
+    assert [c.path for c in calls(m365.recruiter)[before:]] == ["/v1.0/$batch"]
+    holds = events_of(m365.recruiter)
+    assert [e.subject for e in holds] == [
+        f"Vorschlag: Vorstellungsgespräch – {application.position}"
+    ] * 2
+    assert all("Dana" not in e.body_content for e in holds)
