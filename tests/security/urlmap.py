@@ -43,7 +43,7 @@ CATALOGUE: dict[str, Entry] = {
     "recruiting:application_create": Entry(PLANNER, "candidate"),
     # GDPR (issue 15): recruiters only when the company allows it (off by default).
     "recruiting:candidate_erase": Entry(ADMIN, "candidate"),
-    "recruiting:application_status": Entry(PLANNER, "application", post_only=True),
+    "recruiting:application_status": Entry(PLANNER, "application"),
     "recruiting:privacy": Entry(ADMIN),
     "recruiting:application_detail": Entry(MEMBER, "application"),
     "recruiting:appointment_create": Entry(PLANNER, "application"),

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from ebms.accounts.access import company_admin_required
 
@@ -98,14 +97,17 @@ def candidate_erase(request, pk: int):
     )
 
 
-@require_POST
 @planner_page
 def application_status(request, pk: int):
+    """Hired/rejected closes the application (the retention period starts)."""
     application = get_object_or_404(selectors.applications_for(company=request.user.company), pk=pk)
-    form = ApplicationStatusForm(request.POST)
-    if form.is_valid():
+    form = ApplicationStatusForm(request.POST or None, initial={"status": application.status})
+    if request.method == "POST" and form.is_valid():
         services.application_status_set(
             application=application, by=request.user, status=form.cleaned_data["status"]
         )
         messages.success(request, _("Der Status wurde gespeichert."))
-    return redirect("recruiting:application_detail", pk=application.pk)
+        return redirect("recruiting:application_detail", pk=application.pk)
+    return render(
+        request, "recruiting/application_status.html", {"form": form, "application": application}
+    )
