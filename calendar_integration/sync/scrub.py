@@ -148,8 +148,10 @@ def _run(record: CalendarEvent, token: str) -> str:
         return parked["status"]
     until = mailbox_paused_until(record.connection_id, now=now)
     if until is not None:
-        store(record, token, status=SyncStatus.RETRYING, next_attempt_at=until,
-              retry_reason=_("Microsoft bremst dieses Postfach"))  # fmt: skip
+        reason = _("Microsoft bremst dieses Postfach bis %(time)s") % {
+            "time": timezone.localtime(until).strftime("%H:%M:%S")
+        }
+        store(record, token, status=SyncStatus.RETRYING, next_attempt_at=until, retry_reason=reason)
         return "mailbox paused"
     recorder = Recorder()
     recorder.event_ids = [record.pk]
