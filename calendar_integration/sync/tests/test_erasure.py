@@ -18,6 +18,7 @@ from ebms.recruiting.services import candidate_erase, proposal_create
 from ebms.recruiting.services.erasure import ErasureBlocked
 from ebms.recruiting.tests import factories
 from m365sim.models import Event
+from tests.chaos import oracle
 
 from .conftest import calls, events_of, plan
 
@@ -122,6 +123,11 @@ def test_erasing_scrubs_every_outlook_copy_and_leaves_no_trace(
 
     assert _copies_with_name() == []
     assert _traces_in_ebms() == []
+    checked = oracle.erasures(company=carol.company, names=[NAME[1]])  # the chaos oracle agrees
+    assert (checked["erasure_name_left"], checked["erasure_traces"], checked["erasure_open"]) == (
+        0, 0, 0,
+    )  # fmt: skip
+    assert (checked["erased_events"], checked["erased_events_patched_again"]) == (4, 0)
     made = [(c.method, c.path.rsplit("/", 1)[-1]) for c in calls(m365.recruiter)[before:]]
     # past: 1 PATCH; upcoming: 1 PATCH + 1 cancel; holds: 2 DELETEs (no batch, one each).
     assert sorted(m for m, _ in made) == ["DELETE", "DELETE", "PATCH", "PATCH", "POST"]
