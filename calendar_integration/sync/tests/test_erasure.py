@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.db import models, router
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from calendar_integration.sync.models import CalendarEvent, SyncStatus
@@ -159,6 +161,15 @@ def test_the_candidate_gets_his_cancellation_before_his_address_goes(
     assert [(m.to, m.subject.split(":")[0]) for m in mailoutbox] == [([EMAIL], "Absage")]
     upcoming.refresh_from_db()
     assert upcoming.is_cancelled
+    page = Client()
+    page.force_login(alice)
+    for url in (
+        reverse("recruiting:appointment_detail", args=[upcoming.pk]),
+        reverse("recruiting:candidate_detail", args=[zacharias.candidate_id]),
+        reverse("recruiting:application_detail", args=[zacharias.pk]),
+    ):
+        response = page.get(url)
+        assert response.status_code == 200 and NAME[0] not in response.content.decode()
     candidate = Candidate.objects.get(pk=zacharias.candidate_id)
     assert (candidate.email, candidate.phone, str(candidate)) == (
         "",
@@ -200,6 +211,12 @@ def test_a_disconnected_recruiters_events_are_scrubbed_after_reconnecting(
     assert (erasure.outlook_scrubbed, erasure.outlook_pending) == (0, 1)
     record = CalendarEvent.objects.get(erasure=erasure)
     assert record.status == SyncStatus.RECONNECT
+    admin = Client()
+    admin.force_login(carol)
+    privacy_page = admin.get(reverse("recruiting:privacy"))
+    assert list(privacy_page.context["erasures"]) == [erasure]
+    assert "wartet auf Neuverbindung" in privacy_page.content.decode()
+    assert admin.get(reverse("calendar_integration:sync_problems")).status_code == 200
     assert len(_copies_with_name()) == 2  # organizer and observer still name him
     assert sync_sweep()["events"] == 0
 
