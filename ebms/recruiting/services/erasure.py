@@ -155,7 +155,9 @@ def candidate_erase(
 def _send_cancellations(upcoming: list[Appointment]) -> None:
     """Send the queued cancellations now: after the erasure there is no address to send to.
 
-    The send claims the outbox row, so the on-commit task finds it sent and skips it.
+    The send claims the outbox row, so the on-commit task finds it sent and skips it. A mail
+    that does not go out refuses the erasure (everything rolls back): the candidate must learn
+    that his appointment is off.
     """
     rows = CandidateEmail.objects.filter(
         appointment__in=upcoming,
@@ -163,7 +165,18 @@ def _send_cancellations(upcoming: list[Appointment]) -> None:
         status=CandidateEmail.Status.PENDING,
     ).values_list("pk", flat=True)
     for email_id in list(rows):
-        emails.candidate_email_send(email_id)
+        if emails.candidate_email_send(email_id) != "sent":
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _(
+                            "Die Absage an den Bewerber konnte nicht gesendet werden. Bitte "
+                            "später erneut versuchen."
+                        )
+                    ]
+                },
+                code="cancellation_unsent",
+            )
 
 
 def _anonymise(candidate: Candidate, needles: list[str], now: datetime) -> None:
