@@ -64,7 +64,10 @@ def on_privacy_event(event: str, **payload) -> None:
         from .scrub import on_candidate_erased
 
         on_candidate_erased(
-            candidate=payload["candidate"], erasure=payload["erasure"], needles=payload["needles"]
+            candidate=payload["candidate"],
+            erasure=payload["erasure"],
+            needles=payload["needles"],
+            identifiers=payload["identifiers"],
         )
     elif event == "privacy_settings_changed" and "outlook_candidate_data" in payload["changed"]:
         upcoming_records_refresh(company_id=payload["company"].pk)

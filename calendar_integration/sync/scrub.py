@@ -63,8 +63,9 @@ def _neutral_subject(record: CalendarEvent, needles: list[str]) -> str:
     return f"{title} – {target.application.position}"[:255]
 
 
-def on_candidate_erased(*, candidate, erasure, needles: list[str]) -> None:
-    """Listener (inside the erasure's transaction): take over the candidate's records."""
+def on_candidate_erased(*, candidate, erasure, needles: list[str], identifiers: list[str]) -> None:
+    """Listener (inside the erasure's transaction): take over the candidate's records; his
+    `identifiers` leave the company's problem reports (free text)."""
     records = CalendarEvent.objects.filter(
         Q(appointment__application__candidate=candidate)
         | Q(proposal__application__candidate=candidate)
@@ -99,7 +100,7 @@ def on_candidate_erased(*, candidate, erasure, needles: list[str]) -> None:
             **fields,
         )
     for report in ProblemReport.objects.filter(company_id=candidate.company_id):
-        cleaned = redact(report.message, needles)
+        cleaned = redact(report.message, identifiers)
         if cleaned != report.message:
             ProblemReport.objects.filter(pk=report.pk).update(message=cleaned)
     company_id = candidate.company_id

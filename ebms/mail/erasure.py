@@ -9,11 +9,15 @@ from .models import StoredMail
 
 
 def on_recruiting_event(event: str, **payload) -> None:
-    """Hooks listener: on `candidate_erased`, delete every stored mail mentioning him."""
+    """Hooks listener: on `candidate_erased`, delete every stored mail to or about him (by
+    his full name or address: a first name alone, or a shared phone, is anybody's)."""
     if event != "candidate_erased":
         return
-    match = Q()
-    for needle in payload["needles"]:
+    candidate = payload["candidate"]
+    match = Q(to__iexact=candidate.email) if candidate.email else Q()
+    for needle in payload["identifiers"]:
+        if needle == candidate.phone:
+            continue
         match |= (
             Q(to__icontains=needle)
             | Q(subject__icontains=needle)

@@ -12,8 +12,9 @@ Events and their keyword payloads:
     proposal_sent          proposal
     proposal_picked        proposal, appointment
     proposal_withdrawn     proposal   (also sent when a proposal expires)
-    candidate_erased       candidate, erasure, needles: the personal strings to remove
-                           (sent before the rows are anonymised or deleted; GDPR, issue 15)
+    candidate_erased       candidate, erasure, needles: his personal strings (names too, for
+                           his own rows), identifiers: full name, e-mail, phone (to find him
+                           in other rows); sent before the rows are anonymised or deleted
     privacy_settings_changed  company, changed: set of field names
 
 Panels: another app contributes HTML to recruiting pages by registering a template for a

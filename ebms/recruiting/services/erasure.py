@@ -74,6 +74,12 @@ def needles_of(candidate: Candidate) -> list[str]:
     return sorted((v.strip() for v in values if v and len(v.strip()) >= 2), key=len, reverse=True)
 
 
+def identifiers_of(candidate: Candidate) -> list[str]:
+    """What identifies him in rows that are not his (a first name alone is anybody's)."""
+    full = f"{candidate.first_name} {candidate.last_name}".strip()
+    return [v for v in (full, candidate.email.strip(), candidate.phone.strip()) if len(v) >= 5]
+
+
 def redact(value, needles: list[str]):
     """`value` (str, or lists/dicts of them) with every needle replaced (case-insensitive)."""
     if not needles:
@@ -142,7 +148,13 @@ def candidate_erase(
             appointments_cancelled=len(upcoming),
         )
         needles = needles_of(current)
-        hooks.announce("candidate_erased", candidate=current, erasure=erasure, needles=needles)
+        hooks.announce(
+            "candidate_erased",
+            candidate=current,
+            erasure=erasure,
+            needles=needles,
+            identifiers=identifiers_of(current),
+        )
         if mode == Erasure.Mode.DELETED:
             current.delete()
         else:
