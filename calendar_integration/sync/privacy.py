@@ -27,7 +27,7 @@ def candidate_label(candidate: Candidate, *, company_id: int) -> str:
     return str(candidate)
 
 
-def upcoming_records_refresh(*, company_id: int) -> int:
+def upcoming_records_refresh(*, company_id: int, include_past: bool = False) -> int:
     """Bump the records of upcoming, planned appointments (the engine PATCHes what differs)
     and the holds of open proposals (one $batch of PATCHes per proposal)."""
     records = CalendarEvent.objects.filter(
@@ -36,8 +36,9 @@ def upcoming_records_refresh(*, company_id: int) -> int:
         erasure__isnull=True,
         removed=False,
         appointment__status=Appointment.Status.PLANNED,
-        appointment__ends_at__gt=timezone.now(),
     )
+    if not include_past:
+        records = records.filter(appointment__ends_at__gt=timezone.now())
     ids = list(records.values_list("pk", flat=True))
     record_bump(CalendarEvent.objects.filter(pk__in=ids))
     for record_id in ids:
@@ -70,4 +71,6 @@ def on_privacy_event(event: str, **payload) -> None:
             identifiers=payload["identifiers"],
         )
     elif event == "privacy_settings_changed" and "outlook_candidate_data" in payload["changed"]:
-        upcoming_records_refresh(company_id=payload["company"].pk)
+        upcoming_records_refresh(
+            company_id=payload["company"].pk, include_past=payload.get("include_past", False)
+        )

@@ -111,3 +111,22 @@ def test_open_proposal_holds_follow_the_setting_with_one_batch(
         f"Vorschlag: Vorstellungsgespräch – {application.position}"
     ] * 2
     assert all("Dana" not in e.body_content for e in holds)
+
+
+def test_past_events_follow_only_when_asked(m365, rita, alice, carol, application):
+    past = plan(application=application, by=alice, days=1)
+    Appointment.objects.filter(pk=past.pk).update(
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=2) + timedelta(hours=1),
+    )
+    before = len(calls(m365.recruiter))
+
+    privacy_settings_set(
+        company_id=carol.company_id,
+        by=carol,
+        outlook_candidate_data=OutlookCandidateData.INITIALS,
+        include_past=True,
+    )
+
+    assert [c.method for c in calls(m365.recruiter)[before:]] == ["PATCH"]
+    assert _subjects(m365.recruiter) == ["Vorstellungsgespräch – D. B."]

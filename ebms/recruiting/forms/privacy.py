@@ -24,6 +24,9 @@ class PrivacySettingsForm(forms.ModelForm):
     retention_months = forms.IntegerField(
         label=_("Aufbewahrungsfrist nach Abschluss (Monate, 0 = aus)"), min_value=0, max_value=120
     )
+    include_past = forms.BooleanField(
+        label=_("Geänderte Bewerberdaten auch in vergangene Termine übernehmen"), required=False
+    )
 
 
 class CandidateEraseForm(forms.Form):

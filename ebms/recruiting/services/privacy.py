@@ -24,9 +24,11 @@ def privacy_settings_get(*, company_id: int) -> PrivacySettings:
     return row or PrivacySettings(company_id=company_id)
 
 
-def privacy_settings_set(*, company_id: int, by: User, **values) -> PrivacySettings:
+def privacy_settings_set(
+    *, company_id: int, by: User, include_past: bool = False, **values
+) -> PrivacySettings:
     """Company admins only; announces what changed (the calendar module updates upcoming
-    Outlook events when the candidate data setting changes)."""
+    Outlook events when the candidate data setting changes, past ones too if asked)."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise TypeError(f"privacy_settings_set() got unexpected fields {sorted(unknown)}")
@@ -42,7 +44,12 @@ def privacy_settings_set(*, company_id: int, by: User, **values) -> PrivacySetti
         for field in changed:
             setattr(row, field, values[field])
         row.save()
-        hooks.announce("privacy_settings_changed", company=row.company, changed=changed)
+        hooks.announce(
+            "privacy_settings_changed",
+            company=row.company,
+            changed=changed,
+            include_past=include_past,
+        )
     return row
 
 

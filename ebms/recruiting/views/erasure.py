@@ -35,6 +35,7 @@ def privacy(request):
         services.privacy_settings_set(
             company_id=company.pk,
             by=request.user,
+            include_past=form.cleaned_data["include_past"],
             **{field: form.cleaned_data[field] for field in form.Meta.fields},
         )
         messages.success(request, _("Die Datenschutz-Einstellungen wurden gespeichert."))
