@@ -270,3 +270,39 @@ def test_graph_faults_during_an_erasure_end_with_every_copy_scrubbed(
     assert (erasure.outlook_scrubbed, erasure.outlook_pending, erasure.outlook_failed) == (1, 0, 0)
     record = CalendarEvent.objects.get(erasure=erasure)
     assert [log.status for log in record.logs.filter(method="PATCH").order_by("pk")][-1] == 200
+
+
+def test_a_worker_killed_during_the_scrub_leaves_it_to_the_next_run(
+    m365, rita, alice, olaf, carol, zacharias, settings
+):
+    """The wake-up is lost and the claiming worker dies (its lease stays): once the lease has
+    run out, the sweep's run scrubs the event, once."""
+    from calendar_integration.sync.outbox import claim
+    from calendar_integration.sync.tasks import sync_sweep
+    from tests.stateful import inbox
+
+    from .conftest import time_passes
+
+    past = plan(application=zacharias, by=alice, observers=[olaf], days=2)
+    Appointment.objects.filter(pk=past.pk).update(
+        starts_at=timezone.now() - timedelta(days=1, hours=2),
+        ends_at=timezone.now() - timedelta(days=1, hours=1),
+    )
+    record = CalendarEvent.objects.get(appointment=past)
+    settings.CALENDAR_SYNC_DISPATCH = "tests.stateful.inbox.capture"
+    erasure = candidate_erase(candidate=zacharias.candidate, by=carol, mode=Erasure.Mode.DELETED)
+    woken = list(inbox.MESSAGES)
+    assert woken == [("calendar_integration.sync.tasks.event_sync", record.pk)]
+    inbox.MESSAGES.clear()  # the message is lost with the worker
+    assert claim(record.pk) is not None  # the worker that took it was killed right after
+
+    assert sync_sweep()["events"] == 0  # leased: nobody else touches it
+    settings.CALENDAR_SYNC_DISPATCH = ""
+    time_passes()
+    sync_sweep()
+
+    assert _copies_with_name() == []
+    erasure.refresh_from_db()
+    assert (erasure.outlook_scrubbed, erasure.outlook_pending) == (1, 0)
+    patches = [c for c in calls(m365.recruiter) if c.method == "PATCH"]
+    assert len(patches) == 1
