@@ -75,7 +75,12 @@ def event_sync(record_id: int) -> str:
     if record is None:
         return "gone"
     try:
-        outcome = _run(record, token)
+        if record.erasure_id is not None:
+            from .scrub import scrub_run  # GDPR erasure: scrub only (scrub imports this module)
+
+            outcome = scrub_run(record, token)
+        else:
+            outcome = _run(record, token)
     except LeaseLost:
         return "lease lost"
     finally:

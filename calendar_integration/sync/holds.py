@@ -24,6 +24,7 @@ from .outbox import claim, mark_synced, release
 from .payloads import create_body, hold_payload
 
 BATCH_MAX = 20
+OPERATIONS = {"POST": "create hold", "PATCH": "update hold", "DELETE": "delete hold"}
 
 __all__ = ["BATCH_MAX", "holds_sync"]
 
@@ -108,6 +109,19 @@ def _item_for(record, token, proposal, client, recorder) -> dict | None:
             "headers": {"Content-Type": "application/json", "Prefer": IMMUTABLE_IDS},
             "body": create_body(record, payload),
         }
+    if record.wanted and record.graph_id and not record.removed and record.slot is not None:
+        # The company's candidate data setting changed (issue 15): subject and body follow.
+        payload = hold_payload(proposal, record.slot)
+        changes = {k: v for k, v in payload.items() if record.snapshot.get(k) != v}
+        if changes:
+            store(record, token, pending_snapshot=payload)
+            return {
+                "id": str(record.pk),
+                "method": "PATCH",
+                "url": f"/me/events/{record.graph_id}",
+                "headers": {"Content-Type": "application/json", "Prefer": IMMUTABLE_IDS},
+                "body": changes,
+            }
     if not record.wanted and record.graph_id and not record.removed:
         return {
             "id": str(record.pk),
@@ -136,7 +150,7 @@ def _send_batch(items, connection, claimed, versions) -> None:
         problem = errors.from_batch_item(answer)
         SyncLog.objects.create(
             event=record,
-            operation=f"batch: {'create hold' if item['method'] == 'POST' else 'delete hold'}",
+            operation=f"batch: {OPERATIONS[item['method']]}",
             method=item["method"],
             path=item["url"][:300],
             status=int(answer.get("status") or 0),
@@ -146,6 +160,8 @@ def _send_batch(items, connection, claimed, versions) -> None:
         )
         if item["method"] == "DELETE" and (problem is None or isinstance(problem, errors.NotFound)):
             _safe_store(record, claimed, removed=True)
+        elif item["method"] == "PATCH" and problem is None:
+            _safe_store(record, claimed, snapshot=record.pending_snapshot, pending_snapshot={})
         elif item["method"] == "POST" and problem is None:
             body = answer.get("body") or {}
             _safe_store(

@@ -89,6 +89,14 @@ class CalendarEvent(models.Model):
     # Payload of a create whose outcome is unknown (becomes the snapshot when it is found).
     pending_snapshot = models.JSONField(default=dict, blank=True)
     removed = models.BooleanField(default=False)  # cancelled/deleted in Outlook by EBMS
+    # GDPR erasure (sync/scrub.py): the record left its appointment/proposal and only has to
+    # replace subject and body by `scrub_subject` (cancel too if `scrub_cancel`; holds go).
+    erasure = models.ForeignKey(
+        "recruiting.Erasure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scrub_subject = models.CharField(max_length=255, blank=True)
+    scrub_cancel = models.BooleanField(default=False)
+    scrub_result = models.CharField(max_length=12, blank=True)
     status = models.CharField(max_length=12, choices=SyncStatus.choices, default=SyncStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     retry_reason = models.CharField(max_length=200, blank=True)

@@ -68,16 +68,16 @@ def sync_sweep(*, now: datetime | None = None, limit: int = 500) -> dict:
     due = list(
         dirty.filter(next_attempt_at__lte=now)
         .order_by("next_attempt_at")
-        .values_list("pk", "kind", "proposal_id", "connection_id")[:limit]
+        .values_list("pk", "kind", "proposal_id", "connection_id", "erasure_id")[:limit]
     )
     events, proposals = [], set()
     paused_mailboxes: dict[int, bool] = {}
-    for pk, kind, proposal_id, connection_id in due:
+    for pk, kind, proposal_id, connection_id, erasure_id in due:
         if connection_id not in paused_mailboxes:
             paused_mailboxes[connection_id] = bool(mailbox_paused_until(connection_id, now=now))
         if paused_mailboxes[connection_id]:
             continue  # Retry-After: leave this mailbox alone, the others go on
-        if kind == CalendarEvent.Kind.HOLD:
+        if kind == CalendarEvent.Kind.HOLD and erasure_id is None:  # erased: event_sync scrubs
             proposals.add(proposal_id)
         else:
             events.append(pk)

@@ -130,6 +130,7 @@ def problems(request):
         return redirect("calendar_integration:sync_problems")
     records = (
         CalendarEvent.objects.filter(company=company, kind=CalendarEvent.Kind.APPOINTMENT)
+        .filter(erasure__isnull=True)  # an erasure's records are counted on the privacy page
         .exclude(status=SyncStatus.SYNCED, drift="", room_declined=False, teams_missing=False)
         .select_related("appointment", "connection__user")
         .order_by("-updated_at")[:200]

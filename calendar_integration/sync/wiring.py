@@ -11,10 +11,12 @@ def connect() -> None:
     from ebms.recruiting import hooks
 
     from .outbox import on_recruiting_event
+    from .privacy import on_privacy_event
     from .row_flags import row_flags
     from .services import provides_join_info
 
     hooks.listen(on_recruiting_event)
+    hooks.listen(on_privacy_event)
     hooks.provide_join_info(provides_join_info)
     hooks.provide_panel("appointment_detail", PANEL)
     hooks.provide_row_flags(row_flags)

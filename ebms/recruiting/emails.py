@@ -330,7 +330,13 @@ def candidate_email_send(email_id: int) -> str:
     try:
         candidate_email_message(email).send()
     except Exception as exc:  # noqa: BLE001 - any transport error is retried from the DB
-        logger.warning("candidate e-mail %s failed (attempt %s): %s", email.pk, email.attempts, exc)
+        # The type only: an SMTP error names the recipient, and logs outlive an erasure.
+        logger.warning(
+            "candidate e-mail %s failed (attempt %s): %s",
+            email.pk,
+            email.attempts,
+            type(exc).__name__,
+        )
         error = f"{type(exc).__name__}: {exc}"[:500]
         if email.attempts >= MAX_ATTEMPTS:
             _finish(email, status=Status.FAILED, last_error=error)

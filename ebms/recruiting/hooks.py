@@ -12,6 +12,10 @@ Events and their keyword payloads:
     proposal_sent          proposal
     proposal_picked        proposal, appointment
     proposal_withdrawn     proposal   (also sent when a proposal expires)
+    candidate_erased       candidate, erasure, needles: his personal strings (names too, for
+                           his own rows), identifiers: full name, e-mail, phone (to find him
+                           in other rows); sent before the rows are anonymised or deleted
+    privacy_settings_changed  company, changed: set of field names, include_past: bool
 
 Panels: another app contributes HTML to recruiting pages by registering a template for a
 slot with `provide_panel(slot, template_name)`; the page renders every panel of the slot
@@ -45,6 +49,8 @@ EVENTS = (
     "proposal_sent",
     "proposal_picked",
     "proposal_withdrawn",
+    "candidate_erased",
+    "privacy_settings_changed",
 )
 
 Listener = Callable[..., None]

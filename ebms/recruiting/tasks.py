@@ -28,3 +28,11 @@ def proposals_expire() -> int:
     from .services import proposals_expire as expire
 
     return expire()
+
+
+@shared_task(name="ebms.recruiting.tasks.candidates_retention")
+def candidates_retention() -> int:
+    """Beat (daily): anonymise candidates whose applications are closed beyond retention."""
+    from .services.retention import candidates_retention_run
+
+    return candidates_retention_run()

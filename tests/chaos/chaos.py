@@ -243,6 +243,7 @@ class Chaos:
         calendars = oracle.calendars(company=world.company)
         mails = oracle.emails(company=world.company)
         traffic = oracle.graph_traffic(since=since)
+        erased = oracle.erasures(company=world.company, names=workload.erased_names)
         dirty, open_mails = self._open_work()
         ops = workload.count.ops
         result = {
@@ -256,6 +257,12 @@ class Chaos:
             "orphaned": calendars["orphaned"],
             "emails_duplicated": mails["emails_duplicated"],
             "emails_lost": mails["emails_lost"],
+            "erasure_name_left": erased["erasure_name_left"],
+            "erasure_traces": erased["erasure_traces"],
+            "erasure_open": erased["erasure_open"],
+            "erasures": erased["erasures"],
+            "erased_events": erased["erased_events"],
+            "erased_events_patched_again": erased["erased_events_patched_again"],
             "graph_calls_per_op": round(traffic["calls"] / max(ops, 1), 2),
             "max_in_flight_per_mailbox": traffic["max_in_flight_per_mailbox"],
             "seconds_to_converge": round(seconds_to_converge, 1),
@@ -272,9 +279,12 @@ class Chaos:
             "unconverged_records": dirty,
             "open_emails": open_mails,
             "chaos_phase_s": round(chaos_s, 1),
-            "examples": calendars["examples"] + mails["email_examples"],
+            "examples": calendars["examples"]
+            + mails["email_examples"]
+            + erased["erasure_examples"],
         }
-        counts = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost")
+        counts = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost",
+                  "erasure_name_left", "erasure_traces", "erasure_open")  # fmt: skip
         result["ok"] = (
             converged
             and not any(result[name] for name in counts)

@@ -28,7 +28,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__"),
 ]
 
-COUNTS = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost")
+COUNTS = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost",
+          "erasure_name_left", "erasure_traces", "erasure_open")  # fmt: skip
 
 
 def _url(alias: str) -> str:

@@ -42,6 +42,10 @@ CATALOGUE: dict[str, Entry] = {
     "recruiting:candidate_create": Entry(PLANNER),
     "recruiting:candidate_detail": Entry(MEMBER, "candidate"),
     "recruiting:application_create": Entry(PLANNER, "candidate"),
+    # GDPR (issue 15): recruiters only when the company allows it (off by default).
+    "recruiting:candidate_erase": Entry(ADMIN, "candidate"),
+    "recruiting:application_status": Entry(PLANNER, "application"),
+    "recruiting:privacy": Entry(ADMIN),
     "recruiting:application_detail": Entry(MEMBER, "application"),
     "recruiting:appointment_create": Entry(PLANNER, "application"),
     "recruiting:proposal_create": Entry(PLANNER, "application"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import ApplicationForm, CandidateForm, CandidateSearchForm
 from ._common import company_page, planner_page, submitted_before, submitted_once
 
@@ -51,10 +51,11 @@ def candidate_detail(request, pk: int):
     applications = selectors.applications_for(company=request.user.company).filter(
         candidate=candidate
     )
+    may_erase = services.erasure_permitted(user=request.user, company_id=candidate.company_id)
     return render(
         request,
         "recruiting/candidate_detail.html",
-        {"candidate": candidate, "applications": applications},
+        {"candidate": candidate, "applications": applications, "may_erase": may_erase},
     )
 
 
