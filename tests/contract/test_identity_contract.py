@@ -116,16 +116,7 @@ def test_documented_token_error_at_redemption_is_shown_with_its_code(idp, recrui
     [
         (65001, "consent_required"),
         (90094, "admin_consent"),
-        pytest.param(
-            90093,
-            "admin_consent",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 12 point 9: consent.classify does not know AADSTS90093 yet "
-                "(classified 'other'); fixed on branch issue12 (e847fb1): drop this marker "
-                "when merging it",
-            ),
-        ),
+        (90093, "admin_consent"),
     ],
 )
 def test_consent_errors_at_redemption_are_classified(idp, recruiter, code, kind) -> None:
@@ -140,9 +131,8 @@ def test_consent_errors_at_redemption_are_classified(idp, recruiter, code, kind)
 
 @pytest.mark.parametrize(
     ("code", "kind"),
-    [(90094, "admin_consent"), pytest.param(90093, "admin_consent", marks=pytest.mark.xfail(
-        strict=True, reason="issue 12 point 9 (see above)"))],
-)  # fmt: skip
+    [(90094, "admin_consent"), (90093, "admin_consent")],
+)
 def test_consent_errors_on_the_redirect_are_classified(code, kind) -> None:
     """v2-oauth2-auth-code-flow.md "Error response": error + error_description on the redirect."""
     consent = product(CONSENT_MODULE)

@@ -424,11 +424,6 @@ def test_90094_on_the_redirect(m365) -> None:
     assert problem.kind == "admin_consent"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="simulator: never answers AADSTS90093 (issue 12 point 9; fixed on branch issue12, "
-    "e847fb1: drop this marker when merging it)",
-)
 def test_90093_when_user_consent_is_forbidden(m365) -> None:
     m365.tenant.users_may_consent = False
     m365.tenant.save()
