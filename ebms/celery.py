@@ -45,9 +45,17 @@ app.conf.beat_schedule = {
         "task": "calendar_integration.availability.tasks.rooms_refresh_daily",
         "schedule": crontab(hour=4, minute=20),
     },
+    "anonymise-candidates-after-retention": {
+        "task": "ebms.recruiting.tasks.candidates_retention",
+        "schedule": crontab(hour=2, minute=40),
+    },
     "expire-proposals": {
         "task": "ebms.recruiting.tasks.proposals_expire",
         "schedule": crontab(minute="*/15"),
+    },
+    "forget-form-submissions": {
+        "task": "ebms.accounts.tasks.submissions_forget",
+        "schedule": crontab(hour=2, minute=43),
     },
 }
 app.autodiscover_tasks()

@@ -12,7 +12,12 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from ebms.config import require_production_settings
+from ebms.config import (
+    DEMO_SECRET_KEY,
+    DEMO_TOKEN_KEY,
+    SIMULATOR_CLIENT_SECRET,
+    require_production_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -25,9 +30,10 @@ DEBUG = env.bool("DEBUG", default=True)
 if not DEBUG:
     require_production_settings(env)
 
-SECRET_KEY = env.str("SECRET_KEY", default="demo-only-insecure-key-do-not-use-in-production")
+SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "ebms.errors.csrf_failure"
 # Behind a reverse proxy: the request header carrying the client address (login throttling).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 # Absolute base of links in e-mails and Outlook bodies (candidate pages, "open in EBMS").
@@ -36,8 +42,15 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # "simulator": Microsoft 365 is the bundled m365sim (demo, tests); "microsoft": the real cloud.
 M365_MODE = env.str("M365_MODE", default="simulator" if DEBUG else "microsoft")
 M365_SIMULATOR = M365_MODE == "simulator"
+# Opt-in for a public demo instance with DEBUG=False (docs/security.md): the simulator is
+# served (its own pages to staff only) and /demo/mails/ stays (login required).
+EBMS_PUBLIC_DEMO = env.bool("EBMS_PUBLIC_DEMO", default=False)
+# Who reaches the simulator under /m365/ (ebms/demo/guard.py), fixed at startup: everyone in
+# the demo, its sign-in and Graph for everyone but its own pages for staff in a public demo,
+# nobody in production.
+M365_SIMULATOR_PAGES = "open" if DEBUG else ("staff" if EBMS_PUBLIC_DEMO else "off")
 M365_CLIENT_ID = env.str("M365_CLIENT_ID", default="c0ec60b5-60a8-4768-8053-870f11315492")
-M365_CLIENT_SECRET = env.str("M365_CLIENT_SECRET", default="ebms-simulator-secret")
+M365_CLIENT_SECRET = env.str("M365_CLIENT_SECRET", default=SIMULATOR_CLIENT_SECRET)
 M365_REDIRECT_URI = env.str("M365_REDIRECT_URI", default=f"{SITE_URL}/kalender/verbinden/callback/")
 M365_AUTHORITY_HOST = env.str("M365_AUTHORITY_HOST", default="https://login.microsoftonline.com")
 M365_GRAPH_BASE = env.str("M365_GRAPH_BASE", default="https://graph.microsoft.com")
@@ -47,7 +60,7 @@ M365_SIMULATOR_URL = env.str("M365_SIMULATOR_URL", default=f"{SITE_URL}/m365").r
 TOKEN_ENCRYPTION_KEYS = env.list(
     "TOKEN_ENCRYPTION_KEYS",
     # Demo-only Fernet key; production requires its own (newest first).
-    default=["ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="],
+    default=[DEMO_TOKEN_KEY],
 )
 
 INSTALLED_APPS = [
@@ -66,6 +79,7 @@ INSTALLED_APPS = [
 if M365_SIMULATOR:
     INSTALLED_APPS.append("m365sim")
 
+AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 MIDDLEWARE = [
     "ebms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -73,11 +87,14 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    AUTH_MIDDLEWARE,
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ebms.security.SecurityHeadersMiddleware",
 ]
+if M365_SIMULATOR:
+    # Production never serves the simulator; a public demo shows its own pages to staff only.
+    MIDDLEWARE.insert(MIDDLEWARE.index(AUTH_MIDDLEWARE) + 1, "ebms.demo.guard.SimulatorGuard")
 
 if not DEBUG:
     # Production serves static files itself; runserver does it in the demo.
@@ -191,10 +208,22 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # No OAuth code or candidate link token in a logged request line (docs/security.md).
+    "filters": {"secrets": {"()": "ebms.logredact.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # runserver's access log and Django's request warnings ("Not Found: /path").
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.request": {"filters": ["secrets"]},
+    },
 }
 
 # Security headers everywhere; HTTPS-only settings in production.

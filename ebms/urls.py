@@ -17,3 +17,9 @@ urlpatterns = [
 ]
 if settings.M365_SIMULATOR:
     urlpatterns.append(path("m365/", include("m365sim.urls")))
+
+# Error pages in the product's layout (ebms/errors.py); CSRF failures: settings.CSRF_FAILURE_VIEW.
+handler400 = "ebms.errors.bad_request"
+handler403 = "ebms.errors.permission_denied"
+handler404 = "ebms.errors.page_not_found"
+handler500 = "ebms.errors.server_error"

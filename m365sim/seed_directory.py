@@ -72,6 +72,7 @@ def room_ensure(
     is_wheelchair_accessible: bool = False,
     places_visible_from: datetime | None = None,
     auto_accept: str = AutoAcceptPolicy.ACCEPT_IF_FREE,
+    answer_delay_seconds: int | None = None,
 ) -> Mailbox:
     """A room mailbox; an existing one keeps its Places visibility time."""
     room = Mailbox.objects.filter(email=email.lower()).first()
@@ -86,6 +87,8 @@ def room_ensure(
     room.floor_number = floor_number
     room.is_wheelchair_accessible = is_wheelchair_accessible
     room.auto_accept = auto_accept
+    if answer_delay_seconds is not None:
+        room.answer_delay_seconds = answer_delay_seconds
     room.save()
     return room
 

@@ -12,7 +12,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from m365sim import clock
-from m365sim.graph import events
+from m365sim.graph import events, later
 from m365sim.graph.timezones import UnknownTimeZone, zone
 from m365sim.models import Mailbox, MailboxKind, Tenant
 
@@ -138,3 +138,5 @@ def seed_events(tenant: Tenant) -> None:
         _seed_user(user, today)
     for room in Mailbox.objects.filter(tenant=tenant, kind=MailboxKind.ROOM).order_by("email"):
         _seed_room(room, users, today)
+    # The seeded bookings are old news: their rooms answered long ago.
+    later.apply_due(clock.now() + timedelta(days=1))

@@ -8,15 +8,24 @@ change (the Django cache: local memory by default, Redis in production).
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 
-__all__ = ["cache_ttl", "entries_get", "entries_put", "generation", "generation_bump"]
+__all__ = [
+    "CacheDown",
+    "cache_ttl",
+    "entries_get",
+    "entries_put",
+    "generation",
+    "generation_bump",
+]
 
 PREFIX = "ci:avail"
+logger = logging.getLogger(__name__)
 
 
 def cache_ttl() -> int:
@@ -38,12 +47,23 @@ def generation(company_id: int) -> int:
     return int(value)
 
 
-def generation_bump(company_id: int) -> None:
-    """Make every cached free/busy answer of the company stale."""
+def generation_bump(company_id: int) -> bool:
+    """Make every cached free/busy answer of the company stale; False if the cache is down.
+
+    A cache that is down holds nothing to invalidate; entries written before the outage
+    expire within `cache_ttl()`.
+    """
     try:
-        cache.incr(_gen_key(company_id))
-    except ValueError:  # not there (evicted or never used): any fresh value will do
-        cache.set(_gen_key(company_id), time.time_ns(), timeout=None)
+        try:
+            cache.incr(_gen_key(company_id))
+        except ValueError:  # not there (evicted or never used): any fresh value will do
+            cache.set(_gen_key(company_id), time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 - Redis down: the booking is saved, the bump is best effort
+        logger.warning(
+            "free/busy cache unreachable: generation of company %s not bumped", company_id
+        )
+        return False
+    return True
 
 
 def _key(company_id: int, gen: int, start: datetime, end: datetime, address: str) -> str:
@@ -51,13 +71,23 @@ def _key(company_id: int, gen: int, start: datetime, end: datetime, address: str
     return f"{PREFIX}:{company_id}:{gen}:{start:%Y%m%d%H%M}:{end:%Y%m%d%H%M}:{digest}"
 
 
+class CacheDown(Exception):
+    """The cache (Redis) cannot be reached."""
+
+
 def entries_get(
     *, company_id: int, start: datetime, end: datetime, addresses: list[str]
 ) -> tuple[int, dict[str, dict]]:
-    """The generation read, and the cached results by address (only the ones present)."""
-    gen = generation(company_id)
-    keys = {_key(company_id, gen, start, end, a): a for a in addresses}
-    return gen, {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
+    """The generation read, and the cached results by address (only the ones present).
+
+    Raises CacheDown when the cache is unreachable.
+    """
+    try:
+        gen = generation(company_id)
+        keys = {_key(company_id, gen, start, end, a): a for a in addresses}
+        return gen, {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
+    except Exception as exc:  # noqa: BLE001 - any backend's connection error
+        raise CacheDown(str(exc)) from exc
 
 
 def entries_put(
@@ -65,6 +95,10 @@ def entries_put(
 ) -> None:
     """Store under the generation read BEFORE fetching: a booking meanwhile has bumped it,
     so a possibly stale answer is never served."""
-    cache.set_many(
-        {_key(company_id, gen, start, end, a): r for a, r in results.items()}, timeout=cache_ttl()
-    )
+    try:
+        cache.set_many(
+            {_key(company_id, gen, start, end, a): r for a, r in results.items()},
+            timeout=cache_ttl(),
+        )
+    except Exception:  # noqa: BLE001 - Redis gone meanwhile: the answer is just not kept
+        logger.warning("free/busy cache unreachable: answer of company %s not kept", company_id)

@@ -128,9 +128,15 @@ def free_busy_get(
     wanted = list(dict.fromkeys(a.strip().lower() for a in addresses if a and a.strip()))
     caller = (connection.upn or "").lower()
     answer = FreeBusy()
-    gen, found = cache.entries_get(
-        company_id=connection.company_id, start=start, end=end, addresses=wanted
-    )
+    try:
+        gen, found = cache.entries_get(
+            company_id=connection.company_id, start=start, end=end, addresses=wanted
+        )
+    except cache.CacheDown:
+        # Redis is down: no Graph call either (its per-mailbox limit lives there too).
+        answer.problem = _("Outlook-Verfügbarkeit ist gerade nicht verfügbar.")
+        answer.results = {a: _error("unavailable", answer.problem) for a in wanted}
+        return answer
     for address, result in found.items():
         # Another planner may lack (or have) the access this one has: errors are per caller.
         if result["error"] is None or result.get("caller") == caller:

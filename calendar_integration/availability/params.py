@@ -20,8 +20,8 @@ from ebms.accounts.models import Company, User
 from ebms.recruiting.models import Appointment
 
 from ..connection.access import company_of
-from ..models import MicrosoftConnection
 from .models import Room
+from .room_check import tenant_domains
 
 __all__ = ["MAX_DAYS", "MAX_PEOPLE", "BadParams", "PickerQuery", "picker_query", "slot_query"]
 
@@ -29,6 +29,7 @@ MAX_DAYS = 7
 MAX_PEOPLE = 40
 MAX_DURATION = timedelta(hours=10)
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+MAX_ID = 2**63 - 1  # the largest database integer (SQLite raises OverflowError beyond)
 
 
 class BadParams(Exception):
@@ -60,12 +61,12 @@ class PickerQuery:
 
 class _Form(forms.Form):
     start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    days = forms.IntegerField(required=False)
+    days = forms.IntegerField(required=False, min_value=-1000, max_value=1000)
     to = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    recruiter = forms.IntegerField(required=False, min_value=1)
+    recruiter = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     room = forms.CharField(required=False, max_length=254)
     room_name = forms.CharField(required=False, max_length=200)
-    appointment = forms.IntegerField(required=False, min_value=1)
+    appointment = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     slot_start = forms.DateTimeField(required=False)
     slot_end = forms.DateTimeField(required=False)
     participants = forms.IntegerField(required=False, min_value=1, max_value=1000)
@@ -83,6 +84,12 @@ def _form(data: QueryDict) -> dict[str, Any]:
         raise BadParams(_("Ungültiger Parameter „%(name)s“: %(problem)s") % {
             "name": name, "problem": problems[0],
         })  # fmt: skip
+    for name in ("start", "to", "slot_start", "slot_end", "after"):
+        value = form.cleaned_data[name]
+        # Checked before any arithmetic: 9999-12-31 + 1 day or year 1 in UTC overflow.
+        day = value.date() if isinstance(value, datetime) else value
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise BadParams(_("Das Datum liegt außerhalb des erlaubten Bereichs."))
     return form.cleaned_data
 
 
@@ -92,6 +99,8 @@ def _ids(data: QueryDict) -> list[int]:
         ids = list(dict.fromkeys(int(p) for p in raw))
     except ValueError:
         raise BadParams(_("Beobachter müssen als Benutzer-IDs angegeben werden."))
+    if any(not 1 <= i <= MAX_ID for i in ids):
+        raise BadParams(_("Unbekannte Person: nur Benutzer Ihrer Firma sind möglich."))
     if len(ids) > MAX_PEOPLE:
         raise BadParams(_("Höchstens %(n)d Beobachter.") % {"n": MAX_PEOPLE})
     return ids
@@ -126,16 +135,7 @@ def _room(email: str, name: str, company: Company) -> tuple[str, str] | None:
     known = Room.objects.filter(company=company, email=email).values_list("name", flat=True)
     if known:
         return email, known[0]
-    domains = {
-        upn.rsplit("@", 1)[-1].lower()
-        for upn in MicrosoftConnection.objects.filter(company=company)
-        .exclude(upn="")
-        .values_list("upn", flat=True)
-    } | {
-        e.rsplit("@", 1)[-1]
-        for e in Room.objects.filter(company=company).values_list("email", flat=True)
-    }
-    if email.rsplit("@", 1)[-1] not in domains:
+    if email.rsplit("@", 1)[-1] not in tenant_domains(company):
         raise BadParams(_("Unbekannter Raum: die Adresse gehört nicht zu Ihrer Firma."))
     return email, name.strip() or email
 

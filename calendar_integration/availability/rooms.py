@@ -56,7 +56,7 @@ def _int(value: object) -> int | None:
         return None
 
 
-def _claim(company: Company, now: datetime) -> datetime | None:
+def refresh_claim(company: Company, now: datetime) -> datetime | None:
     """Take the company's refresh slot (conditional UPDATE); returns the retry time if taken."""
     directory, _created = RoomDirectory.objects.get_or_create(company=company)
     claimed = (
@@ -150,7 +150,7 @@ def rooms_refresh_request(*, user: User, now: datetime | None = None) -> Refresh
             "„Account verbinden (+Räume)“ verbunden ist."
         ))  # fmt: skip
     company = company_of(user)
-    retry_at = _claim(company, now)
+    retry_at = refresh_claim(company, now)
     if retry_at is not None:
         return RefreshResult(
             False,
@@ -174,7 +174,7 @@ def rooms_refresh_all(*, now: datetime | None = None) -> dict:
         if not feature_active(company=company, at=now):
             continue
         connection = room_connection_for(company=company)
-        if connection is None or _claim(company, now) is not None:
+        if connection is None or refresh_claim(company, now) is not None:
             continue
         result = rooms_refresh(connection=connection, now=now)
         done, failed = (done + 1, failed) if result.ok else (done, failed + 1)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ebms.accounts.access import planner_required
 
 from ..connection.access import UserRequest, company_of
+from ..connection.gating import feature_required
 from .models import RoomDirectory
 from .params import BadParams, picker_query, slot_query
 from .rooms import REFRESH_EVERY, rooms_refresh_request
@@ -55,6 +56,7 @@ def next_slot(request: UserRequest) -> JsonResponse:
 @never_cache
 @require_GET
 @planner_required
+@feature_required
 def rooms(request: UserRequest) -> HttpResponse:
     """The room list with its freshness (also the page the picker links to without JS)."""
     company = company_of(request.user)
@@ -73,6 +75,7 @@ def rooms(request: UserRequest) -> HttpResponse:
 
 @require_POST
 @planner_required
+@feature_required
 def rooms_refresh(request: UserRequest) -> HttpResponse:
     """ "Raumliste aktualisieren": JSON for the picker's script, else a redirect back."""
     result = rooms_refresh_request(user=request.user)
@@ -80,7 +83,8 @@ def rooms_refresh(request: UserRequest) -> HttpResponse:
         return _json({"ok": result.ok, "message": result.message}, status=200 if result.ok else 409)
     (messages.success if result.ok else messages.warning)(request, result.message)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a local path: a bare word would be taken for a URL name by redirect().
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "calendar_integration:availability_rooms"

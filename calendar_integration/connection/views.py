@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ebms.accounts.access import company_admin_required, planner_required
-from ebms.accounts.services import feature_active
 
 from ..microsoft.consent import ERROR_CODES, Kind, Problem, classify
 from ..microsoft.identity import ROOM_SCOPE, scopes_for
 from . import selectors, services
 from .access import UserRequest, company_of
-from .lifecycle import connection_disconnect, sync_paused_reason
+from .gating import feature_required
+from .lifecycle import connection_disconnect
 
 
 def _safe_next(request: HttpRequest, value: str) -> str | None:
@@ -34,16 +34,6 @@ def _safe_next(request: HttpRequest, value: str) -> str | None:
     ):
         return value
     return None
-
-
-def _not_booked(request: UserRequest) -> HttpResponse:
-    connection = selectors.connection_for(user=request.user)
-    return render(
-        request,
-        "calendar_integration/not_booked.html",
-        {"connection": connection, "paused_reason": sync_paused_reason(connection=connection)},
-        status=403,
-    )
 
 
 def _problem(
@@ -87,9 +77,8 @@ def _app_id() -> str:
 
 @planner_required
 @require_GET
+@feature_required
 def connect(request: UserRequest) -> HttpResponse:
-    if not feature_active(company=company_of(request.user)):
-        return _not_booked(request)
     connection = selectors.connection_for(user=request.user)
     next_url = _safe_next(request, request.GET.get("next", "")) or ""
     return render(
@@ -106,9 +95,8 @@ def connect(request: UserRequest) -> HttpResponse:
 
 @planner_required
 @require_POST
+@feature_required
 def connect_start(request: UserRequest) -> HttpResponse:
-    if not feature_active(company=company_of(request.user)):
-        return _not_booked(request)
     next_url = _safe_next(request, request.POST.get("next", ""))
     if next_url is None:
         return _problem(request, Problem(kind=Kind.INVALID_STATE, description="next"))
@@ -128,9 +116,8 @@ def callback(request: HttpRequest) -> HttpResponse:
 
 
 @planner_required
+@feature_required
 def _signin_done(request: UserRequest) -> HttpResponse:
-    if not feature_active(company=company_of(request.user)):
-        return _not_booked(request)
     finished = services.connect_finish(user=request.user, params=request.GET.dict())
     if finished.redirect_url:
         return redirect(finished.redirect_url)
@@ -183,9 +170,8 @@ def disconnect(request: UserRequest) -> HttpResponse:
 
 @planner_required
 @require_POST
+@feature_required
 def check(request: UserRequest) -> HttpResponse:
-    if not feature_active(company=company_of(request.user)):
-        return _not_booked(request)
     connection = selectors.connection_for(user=request.user)
     if connection is None or not connection.is_usable:
         messages.error(request, _("Bitte verbinden Sie zuerst Ihr Microsoft-Konto."))
@@ -197,6 +183,7 @@ def check(request: UserRequest) -> HttpResponse:
 
 @planner_required
 @require_GET
+@feature_required
 def admin_info(request: UserRequest) -> HttpResponse:
     """F11: what a tenant admin needs to know and do (also for the temporary recruiter account)."""
     company = company_of(request.user)

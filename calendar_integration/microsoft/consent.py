@@ -23,7 +23,7 @@ __all__ = ["ERROR_CODES", "Kind", "Problem", "aadsts_code", "classify"]
 
 class Kind(StrEnum):
     CONSENT_REQUIRED = "consent_required"  # 65001: nobody consented yet (user consent may do)
-    ADMIN_CONSENT = "admin_consent"  # 90094/90095, rooms not granted: only an admin can
+    ADMIN_CONSENT = "admin_consent"  # 90093/90094/90095, rooms not granted: only an admin can
     NOT_ASSIGNED = "not_assigned"  # 50105
     APP_NOT_IN_TENANT = "app_not_in_tenant"  # 700016
     CANCELLED = "cancelled"  # access_denied / 65004
@@ -78,7 +78,7 @@ def classify(*, error: str, description: str = "", codes: list | None = None) ->
     kind = Kind.OTHER
     if code == 65001 or (error == "consent_required" and code is None):
         kind = Kind.CONSENT_REQUIRED
-    elif code in (90094, 90095, 900941):
+    elif code in (90093, 90094, 90095, 900941):
         kind = Kind.ADMIN_CONSENT
     elif code == 50105:
         kind = Kind.NOT_ASSIGNED
@@ -101,6 +101,14 @@ ERROR_CODES: list[tuple[str, StrOrPromise, StrOrPromise]] = [
         "AADSTS65001",
         _("Für die App wurde noch keine Zustimmung erteilt."),
         _("Erneut verbinden und zustimmen; für Räume erteilt ein Administrator die Zustimmung."),
+    ),
+    (
+        "AADSTS90093",
+        _("Die Firma erlaubt Benutzern nicht, Apps selbst zuzustimmen."),
+        _(
+            "Ein Administrator öffnet den Link zur Administrator-Zustimmung oder erteilt sie im "
+            "Entra Admin Center unter Unternehmensanwendungen › EBMS › Berechtigungen."
+        ),
     ),
     (
         "AADSTS90094",

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 # Ids that survive moving an event between folders (Graph: Prefer IdType="ImmutableId").
 IMMUTABLE_IDS = 'IdType="ImmutableId"'
 BATCH_MAX = 20  # https://learn.microsoft.com/graph/json-batching
+ROOM_PAGE = 100  # place-list: "Use $top to customize the page size. The default page size is 100."
 
 
 class Recorder:
@@ -250,7 +251,10 @@ class GraphClient:
                 f"singleValueExtendedProperties/Any(ep: ep/id eq '{property_id}' "
                 f"and ep/value eq '{quoted}')"
             ),
-            "$select": "id,iCalUId,subject,start,end,isCancelled,onlineMeeting,body",
+            "$select": (
+                "id,iCalUId,subject,start,end,isCancelled,attendees,isOnlineMeeting,"
+                "onlineMeeting,body"
+            ),
         }
         return list(self._pages("/me/events", params=params))
 
@@ -263,6 +267,17 @@ class GraphClient:
             url="/me/events",
             headers={"Content-Type": "application/json", "Prefer": IMMUTABLE_IDS},
             body=event,
+        )
+
+    @staticmethod
+    def batch_patch(item_id: str, *, event_id: str, changes: dict[str, Any]) -> BatchRequest:
+        """A $batch item updating an event (PATCH /me/events/{id})."""
+        return BatchRequest(
+            id=item_id,
+            method="PATCH",
+            url=f"/me/events/{event_id}",
+            headers={"Content-Type": "application/json", "Prefer": IMMUTABLE_IDS},
+            body=changes,
         )
 
     @staticmethod
@@ -311,8 +326,12 @@ class GraphClient:
         return self._json("POST", "/me/calendar/getSchedule", json=body).get("value", [])
 
     def list_rooms(self) -> list[dict]:
-        """GET /places/microsoft.graph.room (all pages) — https://learn.microsoft.com/graph/api/place-list"""
-        return list(self._pages("/places/microsoft.graph.room"))
+        """GET /places/microsoft.graph.room?$top=100 (all pages) — https://learn.microsoft.com/graph/api/place-list
+
+        With `$top`, because without it the room list has been answered with 100 rooms and
+        no @odata.nextLink (Microsoft Q&A 1021419); nextLink is followed all the same.
+        """
+        return list(self._pages("/places/microsoft.graph.room", params={"$top": str(ROOM_PAGE)}))
 
 
 class BatchAnswer:

@@ -11,11 +11,14 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+from tzlocal.windows_tz import win_tz
+
+from ebms.timezones import windows_zone_name
 
 __all__ = ["graph_parse", "graph_utc", "graph_when", "zone_named"]
 
 FORMAT = "%Y-%m-%dT%H:%M:%S"
-_WINDOWS = {name.lower(): iana for name, iana in WINDOWS_TO_OLSON.items()}
+_WINDOWS = {name.lower(): iana for name, iana in {**WINDOWS_TO_OLSON, **win_tz}.items()}
 _WINDOWS.update({"utc": "UTC", "coordinated universal time": "UTC"})
 
 
@@ -37,9 +40,15 @@ def graph_utc(value: datetime) -> dict[str, str]:
 
 
 def graph_when(value: datetime, zone_name: str) -> dict[str, str]:
-    """A dateTimeTimeZone in the named zone (wall time, no offset inside dateTime)."""
+    """A dateTimeTimeZone in the IANA zone `zone_name`, named by its Windows name (wall time,
+    no offset inside dateTime): Graph takes only a short list of IANA names
+    (https://learn.microsoft.com/graph/api/resources/datetimetimezone)."""
+    # Company.clean refuses zones without a Windows name; UTC stands in for older rows.
+    windows = windows_zone_name(zone_name)
+    if windows is None or windows == "UTC":
+        return graph_utc(value)
     local = value.astimezone(ZoneInfo(zone_name))
-    return {"dateTime": local.strftime(FORMAT), "timeZone": zone_name}
+    return {"dateTime": local.strftime(FORMAT), "timeZone": windows}
 
 
 def graph_parse(value: object) -> datetime | None:

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = (30, 60, 120, 300, 600, 1800, 3600)
 BUSY_DELAY = timedelta(seconds=5)
 
-__all__ = ["backoff", "failure_fields", "lookup", "paused_fields"]
+__all__ = ["backoff", "event_remove", "failure_fields", "lookup", "paused_fields"]
 
 
 def lookup(client: GraphClient, record: CalendarEvent) -> dict[str, Any] | None:
@@ -32,6 +32,15 @@ def lookup(client: GraphClient, record: CalendarEvent) -> dict[str, Any] | None:
     found = client.find_events_by_property(property_id=PROPERTY_ID, value=str(record.key))
     alive = [event for event in found if not event.get("isCancelled")]
     return alive[0] if alive else None
+
+
+def event_remove(client: GraphClient, record: CalendarEvent, *, comment: str) -> None:
+    """Cancel a meeting (attendees get the reason, event-cancel); an event without attendees
+    is deleted: Microsoft documents cancel only as the organizer's action on a meeting."""
+    if record.snapshot.get("attendees") or record.pending_snapshot.get("attendees"):
+        client.cancel_event(event_id=record.graph_id, comment=comment)
+    else:
+        client.delete_event(event_id=record.graph_id)
 
 
 def backoff(attempts: int) -> timedelta:

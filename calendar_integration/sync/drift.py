@@ -28,7 +28,7 @@ from ..microsoft.time import graph_parse, graph_when
 from .calls import paused_fields
 from .models import CalendarEvent
 from .outbox import enqueue_event, record_bump
-from .payloads import room_declined
+from .responses import answer_fields
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +86,7 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
         start, end = graph_parse(event.get("start")), graph_parse(event.get("end"))
         if start and end and (start, end) != (appointment.starts_at, appointment.ends_at):
             fields.update(drift=CalendarEvent.Drift.CHANGED, outlook_start=start, outlook_end=end)
-    if appointment.room_email:
-        fields["room_declined"] = room_declined(event, appointment)
+    fields.update(answer_fields(event, appointment))  # the room's and observers' answers
     url = (event.get("onlineMeeting") or {}).get("joinUrl") or ""
     if appointment.is_online and url and record.join_url and url != record.join_url:
         fields.update(join_url=url, join_url_changed_at=now)

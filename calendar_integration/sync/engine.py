@@ -22,8 +22,9 @@ from ebms.recruiting.services import appointment_join_info_set
 from ..microsoft import errors
 from ..microsoft.graph import GraphClient, Recorder
 from ..microsoft.mailbox import mailbox_paused_until
-from .calls import failure_fields, lookup, paused_fields
-from .lease import LeaseLost, claim, mark_synced, release, store
+from .calls import event_remove, failure_fields, lookup, paused_fields
+from .followup import after_write_fields
+from .lease import CHANGED_MEANWHILE, LeaseLost, claim, mark_synced, release, store
 from .models import CalendarEvent, SyncStatus
 from .outbox import connection_for, send_event
 from .payloads import (
@@ -32,15 +33,13 @@ from .payloads import (
     join_block_extract,
     join_text,
     patch_for,
-    room_declined,
     teams_wanted,
 )
+from .scrub import scrub_run
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["event_sync"]
-
-CHANGED_MEANWHILE = "changed meanwhile"
 
 
 def event_sync(record_id: int) -> str:
@@ -56,7 +55,9 @@ def event_sync(record_id: int) -> str:
     if record is None:
         return "gone"
     try:
-        outcome = _run(record, token)
+        # A record of an erased candidate is only scrubbed (GDPR erasure).
+        run = scrub_run if record.erasure_id is not None else _run
+        outcome = run(record, token)
     except LeaseLost:
         return "lease lost"
     finally:
@@ -142,9 +143,7 @@ def _move(record: CalendarEvent, token: str, appointment: Appointment, recorder:
             GraphClient(record.connection, recorder=recorder) as old_client,
             contextlib.suppress(errors.NotFound),
         ):
-            old_client.cancel_event(
-                event_id=record.graph_id, comment=_("Der Termin hat einen neuen Organisator.")
-            )
+            event_remove(old_client, record, comment=_("Der Termin hat einen neuen Organisator."))
     fields: dict[str, Any] = {
         "graph_id": "",
         "ical_uid": "",
@@ -225,8 +224,7 @@ def _update(
     fields: dict[str, Any] = {"snapshot": snapshot}
     if "start" in changes or "end" in changes:
         fields.update(drift="", outlook_start=None, outlook_end=None)
-    room_asked = "attendees" in changes or "start" in changes
-    _after_write(record, token, appointment, event, fields=fields, room_asked=room_asked)
+    _after_write(record, token, appointment, event, fields=fields)
 
 
 def _after_write(
@@ -236,16 +234,18 @@ def _after_write(
     event: dict[str, Any],
     *,
     fields: dict[str, Any] | None = None,
-    room_asked: bool = False,
 ) -> None:
-    """Store a write's outcome once: `fields`, the room's answer, and Teams join information
-    (handed to recruiting, which releases the candidate e-mail)."""
-    fields = dict(fields or {})
-    if room_asked or (appointment.room_email and "attendees" in event):
-        fields["room_declined"] = room_declined(event, appointment)
+    """Store a write's outcome once: `fields`, the answers shown so far (rooms and observers
+    answer later: follow-ups are scheduled), and Teams join information (handed to
+    recruiting, which releases the candidate e-mail)."""
+    fields = {**(fields or {}), **after_write_fields(appointment, event)}
+    if fields.get("teams_pending"):
+        store(record, token, teams_missing=False, **fields)  # "Teams-Link ausstehend"
+        return
     if not teams_wanted(appointment):
-        if record.teams_missing:
-            fields["teams_missing"] = False  # the recruiter typed a link instead
+        if record.teams_missing or record.teams_pending:
+            # The recruiter typed a link instead.
+            fields.update(teams_missing=False, teams_pending=False)
         if fields:
             store(record, token, **fields)
         return
@@ -279,5 +279,5 @@ def _cancel(
         client.recorder.operation = "cancel"
         # 404: already gone in Outlook, the wanted state holds.
         with contextlib.suppress(errors.NotFound):
-            client.cancel_event(event_id=record.graph_id, comment=appointment.cancel_reason)
-    store(record, token, removed=True, create_sent_at=None, drift="")
+            event_remove(client, record, comment=appointment.cancel_reason)
+    store(record, token, removed=True, create_sent_at=None, drift="", followup_at=None)

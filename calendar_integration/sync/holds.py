@@ -24,6 +24,7 @@ from .models import CalendarEvent, SyncLog, SyncStatus
 from .payloads import create_body, hold_payload
 
 Claimed = dict[int, str]
+OPERATIONS = {"POST": "create hold", "PATCH": "update hold", "DELETE": "delete hold"}
 
 __all__ = ["holds_sync"]
 
@@ -103,6 +104,15 @@ def _item_for(
         payload = hold_payload(proposal, record.slot)
         store(record, token, create_sent_at=timezone.now(), pending_snapshot=payload)
         return GraphClient.batch_create(str(record.pk), event=create_body(record, payload))
+    if record.wanted and record.graph_id and not record.removed and record.slot is not None:
+        # The company's candidate data setting changed (issue 15): subject and body follow.
+        payload = hold_payload(proposal, record.slot)
+        changes = {k: v for k, v in payload.items() if record.snapshot.get(k) != v}
+        if changes:
+            store(record, token, pending_snapshot=payload)
+            return GraphClient.batch_patch(
+                str(record.pk), event_id=record.graph_id, changes=changes
+            )
     if not record.wanted and record.graph_id and not record.removed:
         return GraphClient.batch_delete(str(record.pk), event_id=record.graph_id)
     return None
@@ -128,7 +138,7 @@ def _send_batch(
         problem = answer.error if answer is not None else errors.from_batch_item({"status": 0})
         SyncLog.objects.create(
             event=record,
-            operation=f"batch: {'create hold' if item['method'] == 'POST' else 'delete hold'}",
+            operation=f"batch: {OPERATIONS[item['method']]}",
             method=item["method"],
             path=item["url"][:300],
             status=answer.status if answer is not None else 0,
@@ -138,6 +148,8 @@ def _send_batch(
         )
         if item["method"] == "DELETE" and (problem is None or isinstance(problem, errors.NotFound)):
             _safe_store(record, claimed, removed=True)
+        elif item["method"] == "PATCH" and problem is None:
+            _safe_store(record, claimed, snapshot=record.pending_snapshot, pending_snapshot={})
         elif item["method"] == "POST" and problem is None and answer is not None:
             _safe_store(
                 record,

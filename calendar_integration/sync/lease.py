@@ -18,7 +18,10 @@ from .models import CalendarEvent, SyncStatus
 # Longer than one reconcile may take (a few Graph calls with a 30 s read timeout each).
 LEASE = timedelta(seconds=getattr(settings, "CALENDAR_SYNC_LEASE_SECONDS", 300))
 
-__all__ = ["LEASE", "LeaseLost", "claim", "mark_synced", "release", "store"]
+__all__ = ["CHANGED_MEANWHILE", "LEASE", "LeaseLost", "claim", "mark_synced", "release", "store"]
+
+# The outcome of a run whose mark_synced found a newer wanted version: run again.
+CHANGED_MEANWHILE = "changed meanwhile"
 
 
 class LeaseLost(Exception):

@@ -89,6 +89,14 @@ class CalendarEvent(models.Model):
     # Payload of a create whose outcome is unknown (becomes the snapshot when it is found).
     pending_snapshot = models.JSONField(default=dict, blank=True)
     removed = models.BooleanField(default=False)  # cancelled/deleted in Outlook by EBMS
+    # GDPR erasure (sync/scrub.py): the record left its appointment/proposal and only has to
+    # replace subject and body by `scrub_subject` (cancel too if `scrub_cancel`; holds go).
+    erasure = models.ForeignKey(
+        "recruiting.Erasure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scrub_subject = models.CharField(max_length=255, blank=True)
+    scrub_cancel = models.BooleanField(default=False)
+    scrub_result = models.CharField(max_length=12, blank=True)
     status = models.CharField(max_length=12, choices=SyncStatus.choices, default=SyncStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     retry_reason = models.CharField(max_length=200, blank=True)
@@ -101,7 +109,15 @@ class CalendarEvent(models.Model):
     join_url = models.URLField(max_length=2000, blank=True)
     join_block = models.TextField(blank=True)
     teams_missing = models.BooleanField(default=False)
+    # The create promised a Teams meeting without its join URL yet ("Teams-Link ausstehend").
+    teams_pending = models.BooleanField(default=False)
     join_url_changed_at = models.DateTimeField(null=True, blank=True)
+    # Answers Exchange gives later (rooms, observers, a late join URL): read the event again at
+    # `followup_at`, at most `followups_left` more times (sync/followup.py).
+    followup_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    followups_left = models.PositiveSmallIntegerField(default=0)
+    # The observers' answers as Outlook last showed them: [{"address", "name", "response"}].
+    attendee_responses = models.JSONField(default=list, blank=True)
     # Drift (F7): what Outlook shows when it differs from EBMS.
     drift = models.CharField(max_length=8, choices=Drift.choices, blank=True, default="")
     outlook_start = models.DateTimeField(null=True, blank=True)
@@ -138,7 +154,7 @@ class CalendarEvent(models.Model):
 
     @property
     def has_flags(self) -> bool:
-        return bool(self.drift or self.room_declined or self.teams_missing)
+        return bool(self.drift or self.room_declined or self.teams_missing or self.teams_pending)
 
 
 class MailboxPause(models.Model):

@@ -21,6 +21,7 @@ from ebms.recruiting.models import Appointment, AppointmentKind, Proposal, Propo
 
 from ..microsoft.time import graph_when
 from .models import CalendarEvent, CompanySyncSettings
+from .privacy import candidate_label
 
 # Our tag on every event (singleValueExtendedProperty, a named string property in our own
 # property set): finds an event again after an ambiguous create or a lost id.
@@ -85,18 +86,19 @@ def appointment_payload(appointment: Appointment) -> dict:
         location = {"displayName": appointment.meeting_link or TEAMS_LOCATION}
     else:
         location = {"displayName": str(AppointmentKind(appointment.kind).label)}
-    candidate = appointment.application.candidate
+    candidate = candidate_label(appointment.application.candidate, company_id=company.pk)
+    position = appointment.application.position
     body = render_to_string(
         "calendar_integration/sync/event_body.html",
         {
             "appointment": appointment,
-            "candidate_name": str(candidate),
+            "candidate_name": candidate,
             "position": appointment.application.position,
             "link": _site_link("recruiting:appointment_detail", appointment.pk),
         },
     ).strip()
     return {
-        "subject": f"{appointment.title} – {candidate}",
+        "subject": f"{appointment.title} – {candidate or position}",
         "body": {"contentType": "html", "content": body},
         "start": graph_when(appointment.starts_at, company.time_zone),
         "end": graph_when(appointment.ends_at, company.time_zone),
@@ -130,16 +132,17 @@ def teams_wanted(appointment: Appointment) -> bool:
 
 def hold_payload(proposal: Proposal, slot: ProposalSlot) -> dict:
     """A tentative hold: no attendees, so nobody gets an invitation."""
+    candidate = candidate_label(proposal.application.candidate, company_id=proposal.company_id)
     body = render_to_string(
         "calendar_integration/sync/hold_body.html",
         {
             "proposal": proposal,
-            "candidate_name": str(proposal.application.candidate),
+            "candidate_name": candidate,
             "link": _site_link("recruiting:proposal_detail", proposal.pk),
         },
     ).strip()
     return {
-        "subject": f"Vorschlag: {proposal.title} – {proposal.application.candidate}",
+        "subject": f"Vorschlag: {proposal.title} – {candidate or proposal.application.position}",
         "body": {"contentType": "html", "content": body},
         "start": graph_when(slot.starts_at, proposal.company.time_zone),
         "end": graph_when(slot.ends_at, proposal.company.time_zone),

@@ -19,6 +19,7 @@ from ..connection.selectors import connection_unusable
 from ..microsoft.mailbox import mailbox_paused_until
 from ..models import MicrosoftConnection
 from .calls import paused_fields
+from .followup import followups_sweep
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncStatus
 from .outbox import enqueue_event, record_bump, send_event, send_holds
 from .payloads import teams_wanted
@@ -71,17 +72,17 @@ def sync_sweep(*, now: datetime | None = None, limit: int = 500) -> dict[str, in
     due = list(
         dirty.filter(next_attempt_at__lte=now)
         .order_by("next_attempt_at")
-        .values_list("pk", "kind", "proposal_id", "connection_id")[:limit]
+        .values_list("pk", "kind", "proposal_id", "connection_id", "erasure_id")[:limit]
     )
     events: list[int] = []
     proposals: set[int] = set()
     paused_mailboxes: dict[int, bool] = {}
-    for pk, kind, proposal_id, connection_id in due:
+    for pk, kind, proposal_id, connection_id, erasure_id in due:
         if connection_id not in paused_mailboxes:
             paused_mailboxes[connection_id] = bool(mailbox_paused_until(connection_id, now=now))
         if paused_mailboxes[connection_id]:
             continue  # Retry-After: leave this mailbox alone, the others go on
-        if kind == CalendarEvent.Kind.HOLD:
+        if kind == CalendarEvent.Kind.HOLD and erasure_id is None:  # erased: event_sync scrubs
             proposals.add(proposal_id)
         else:
             events.append(pk)
@@ -89,7 +90,14 @@ def sync_sweep(*, now: datetime | None = None, limit: int = 500) -> dict[str, in
         send_event(pk)
     for proposal_id in proposals:
         send_holds(proposal_id)
-    return {"events": len(events), "proposals": len(proposals), "resumed": resumed}
+    # Answers Exchange gives later (rooms, observers, late Teams links): due follow-up reads.
+    followups = followups_sweep(now=now)
+    return {
+        "events": len(events),
+        "proposals": len(proposals),
+        "resumed": resumed,
+        "followups": followups,
+    }
 
 
 def record_retry(*, record: CalendarEvent) -> None:

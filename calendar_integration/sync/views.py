@@ -18,6 +18,7 @@ from ebms.recruiting.models import Appointment
 from ebms.recruiting.selectors import candidate_email_status
 
 from ..connection.access import UserRequest, company_of
+from . import followup
 from .drift import drift_check, drift_move, drift_reapply
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncStatus
 from .services import problem_report_create, record_retry, sync_settings_set
@@ -68,6 +69,15 @@ def status(request: UserRequest, pk: int) -> HttpResponse:
 def retry(request: UserRequest, pk: int) -> HttpResponse:
     record_retry(record=_record(request, pk))
     messages.success(request, _("Die Synchronisierung wird erneut versucht."))
+    return _back(pk)
+
+
+@require_POST
+@planner_required
+def teams_retry(request: UserRequest, pk: int) -> HttpResponse:
+    """ "Teams-Besprechung fehlt: erneut versuchen": read the event again for its join URL."""
+    followup.teams_retry(record=_record(request, pk))
+    messages.success(request, _("EBMS fragt Microsoft erneut nach dem Teams-Link."))
     return _back(pk)
 
 
@@ -124,6 +134,7 @@ def problems(request: UserRequest) -> HttpResponse:
         return redirect("calendar_integration:sync_problems")
     records = (
         CalendarEvent.objects.filter(company=company, kind=CalendarEvent.Kind.APPOINTMENT)
+        .filter(erasure__isnull=True)  # an erasure's records are counted on the privacy page
         .exclude(status=SyncStatus.SYNCED, drift="", room_declined=False, teams_missing=False)
         .select_related("appointment", "connection__user")
         .order_by("-updated_at")[:200]

@@ -105,3 +105,18 @@ def test_rooms_not_granted_connects_without_rooms_and_explains(m365, muster, ali
     assert connection.state == ConnectionState.NO_ROOMS
     rooms = next(i for i in connection.checks.get().items if i["key"] == "rooms")
     assert rooms["status"] == "warning"
+
+
+def test_a_tenant_forbidding_user_consent_90093_gets_the_admin_consent_guidance(
+    m365, muster, alice
+):
+    m365.tenant.users_may_consent = False
+    m365.tenant.save()
+    client = client_for(alice)
+
+    page = _guidance_from_approval(m365, client, email=m365.recruiter.email)
+
+    text = page.content.decode()
+    assert "Administrator-Zustimmung erforderlich" in text
+    assert "AADSTS90093" in text
+    assert not MicrosoftConnection.objects.filter(user=alice).exists()

@@ -14,6 +14,7 @@ DESCRIPTION = "AADSTS{code}: Some text.\r\nTrace ID: 1\r\nCorrelation ID: 2\r\nT
     [
         ("consent_required", 65001, Kind.CONSENT_REQUIRED),
         ("invalid_grant", 65001, Kind.CONSENT_REQUIRED),
+        ("access_denied", 90093, Kind.ADMIN_CONSENT),
         ("access_denied", 90094, Kind.ADMIN_CONSENT),
         ("access_denied", 90095, Kind.ADMIN_CONSENT),
         ("invalid_grant", 50105, Kind.NOT_ASSIGNED),

@@ -49,3 +49,23 @@ def test_when_the_feature_ends_the_connection_stays_with_a_visible_reason(m365, 
     assert connection.is_usable
     assert "Synchronisierung pausiert" in page.content.decode()
     assert "nicht mehr gebucht" in sync_paused_reason(connection=connection)
+
+
+def test_setup_page_room_list_and_refresh_are_gated_like_the_connect_page(db):
+    company = Company.objects.create(name="Ohne GmbH")
+    user = User.objects.create_user("u@ohne.example", "pw", company=company, role=Role.RECRUITER)
+    client = client_for(user)
+
+    pages = [
+        client.get(reverse("calendar_integration:connect")),
+        client.get(reverse("calendar_integration:admin_info")),
+        client.get(reverse("calendar_integration:availability_rooms")),
+        client.post(reverse("calendar_integration:availability_rooms_refresh")),
+    ]
+    script = client.post(
+        reverse("calendar_integration:availability_rooms_refresh"), HTTP_ACCEPT="application/json"
+    )
+
+    assert [page.status_code for page in pages] == [403, 403, 403, 403]
+    assert all("7-Tage-Demo" in page.content.decode() for page in pages)
+    assert script.status_code == 403 and script.json()["ok"] is False

@@ -1,15 +1,54 @@
 """Login throttling: after too many failed attempts for an e-mail address or from one
-client address, further attempts are refused for a while (counted in the cache)."""
+client address, further attempts are refused for a while (counted in the cache).
+
+While the cache (Redis) is down, this process counts on its own: an outage weakens the
+throttle to a per-process count for its duration, it never becomes an error page.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
+logger = logging.getLogger(__name__)
+
+
+class _LocalCounts:
+    """Failure counts of this process, each expiring WINDOW_SECONDS after its first failure."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, float]] = {}
+
+    def get_many(self, keys: list[str]) -> dict[str, int]:
+        now = time.monotonic()
+        with self._lock:
+            found = {k: self._counts[k] for k in keys if k in self._counts}
+            return {k: count for k, (count, until) in found.items() if until > now}
+
+    def incr(self, key: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._counts) > 10_000:  # bounded: forget the expired ones
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            count, until = self._counts.get(key, (0, 0.0))
+            if until <= now:
+                count, until = 0, now + WINDOW_SECONDS
+            self._counts[key] = (count + 1, until)
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._counts.pop(key, None)
+
+
+_local = _LocalCounts()
 
 
 def client_address(request) -> str:
@@ -30,20 +69,41 @@ def _keys(*, email: str, ip: str) -> list[str]:
     return [f"login-fail:email:{digest}", f"login-fail:ip:{ip}"]
 
 
+def _cache_down(exc: Exception) -> None:
+    logger.warning("login throttle: cache unreachable (%s), counting in this process", exc)
+
+
 def login_blocked(*, email: str, ip: str) -> bool:
     """True while the e-mail address or the client address has too many recent failures."""
-    counts = cache.get_many(_keys(email=email, ip=ip))
-    return any(count >= MAX_FAILURES for count in counts.values())
+    keys = _keys(email=email, ip=ip)
+    counts = dict(_local.get_many(keys))
+    try:
+        shared = cache.get_many(keys)
+    except Exception as exc:  # noqa: BLE001 - any cache backend's connection error
+        _cache_down(exc)
+        shared = {}
+    return any(
+        counts.get(key, 0) >= MAX_FAILURES or shared.get(key, 0) >= MAX_FAILURES for key in keys
+    )
 
 
 def login_failed(*, email: str, ip: str) -> None:
     for key in _keys(email=email, ip=ip):
-        cache.add(key, 0, WINDOW_SECONDS)
         try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW_SECONDS)
+            cache.add(key, 0, WINDOW_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, WINDOW_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - any cache backend's connection error
+            _cache_down(exc)
+            _local.incr(key)
 
 
 def login_succeeded(*, email: str) -> None:
-    cache.delete(_keys(email=email, ip="")[0])
+    key = _keys(email=email, ip="")[0]
+    _local.delete(key)
+    try:
+        cache.delete(key)
+    except Exception as exc:  # noqa: BLE001 - any cache backend's connection error
+        _cache_down(exc)

@@ -6,9 +6,12 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ebms.timezones import validate_windows_zone
 
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if "/" in tz)
 
@@ -30,6 +33,13 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Outlook gets the zone's Windows name; a zone without one is refused here, not at sync.
+        try:
+            validate_windows_zone(self.time_zone)
+        except ValidationError as exc:
+            raise ValidationError({"time_zone": exc.messages}) from exc
 
     @property
     def zone(self) -> ZoneInfo:
@@ -179,3 +189,21 @@ class BookingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class FormSubmission(models.Model):
+    """A one-time key a state-changing form carries: the first submit stores what it
+    created, a repeated submit (double click, reload, second tab) lands on that result."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, unique=True)
+    # Which form sent it (e.g. "appointment_create") and the id of what it created or changed.
+    action = models.CharField(max_length=40)
+    result_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key[:8]}…"

@@ -2,8 +2,9 @@
 
 The demo has no Redis, no worker and no `celery beat`; tasks run eagerly in the web
 process. Without this thread the periodic jobs (sync and candidate-mail sweeps, drift
-check, proposal expiry, room list, token keep-alive) would never run in the demo, and
-work parked while the feature was off would never resume. Production uses `celery beat`.
+check, proposal expiry, room list, token keep-alive, the GDPR retention job) would never run
+in the demo, and work parked while the feature was off would never resume. Production uses
+`celery beat`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage, EmailMultiAlternatives
+
+
+def _company_id(message: EmailMessage) -> int | None:
+    """The company a mail belongs to: its candidate e-mail row's, else a recipient user's."""
+    candidate_email = str(message.extra_headers.get("X-EBMS-Candidate-Email", ""))
+    if candidate_email.isdigit():
+        model = apps.get_model("recruiting", "CandidateEmail")
+        found = model.objects.filter(pk=int(candidate_email)).values_list("company_id", flat=True)
+        if found:
+            return found[0]
+    users = apps.get_model("accounts", "User").objects.filter(
+        email__in=[*message.to, *message.cc], company__isnull=False
+    )
+    return users.values_list("company_id", flat=True).first()
 
 
 def _text(content) -> str:
@@ -32,6 +47,7 @@ class DatabaseEmailBackend(BaseEmailBackend):
                     {"filename": filename, "mimetype": mimetype, "content": _text(content)}
                 )
             StoredMail.objects.create(
+                company_id=_company_id(message),
                 from_email=message.from_email,
                 to=", ".join(message.to),
                 subject=message.subject,

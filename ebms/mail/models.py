@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StoredMail(models.Model):
+    # Whose mail it is (the demo page shows a company admin his company's mails only).
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
     from_email = models.CharField(max_length=300)
     to = models.TextField(help_text="comma-separated")

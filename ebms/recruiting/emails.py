@@ -23,7 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from . import ics
+from . import delays, ics
 from .links import proposal_link_for
 from .models import (
     JOIN_INFO_PLACEHOLDER,
@@ -133,6 +133,7 @@ def candidate_email_enqueue(email_id: int) -> None:
         current_app.tasks["ebms.recruiting.tasks.candidate_email_send"].delay(email_id)
     except KombuOperationalError:
         logger.warning("broker unavailable: candidate e-mail %s waits for the sweep", email_id)
+        delays.background_delayed("broker")
 
 
 def candidate_emails_release(*, appointment: Appointment) -> list[int]:
@@ -329,7 +330,13 @@ def candidate_email_send(email_id: int) -> str:
     try:
         candidate_email_message(email).send()
     except Exception as exc:  # noqa: BLE001 - any transport error is retried from the DB
-        logger.warning("candidate e-mail %s failed (attempt %s): %s", email.pk, email.attempts, exc)
+        # The type only: an SMTP error names the recipient, and logs outlive an erasure.
+        logger.warning(
+            "candidate e-mail %s failed (attempt %s): %s",
+            email.pk,
+            email.attempts,
+            type(exc).__name__,
+        )
         error = f"{type(exc).__name__}: {exc}"[:500]
         if email.attempts >= MAX_ATTEMPTS:
             _finish(email, status=Status.FAILED, last_error=error)

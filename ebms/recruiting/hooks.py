@@ -12,6 +12,10 @@ Events and their keyword payloads:
     proposal_sent          proposal
     proposal_picked        proposal, appointment
     proposal_withdrawn     proposal   (also sent when a proposal expires)
+    candidate_erased       candidate, erasure, needles: his personal strings (names too, for
+                           his own rows), identifiers: full name, e-mail, phone (to find him
+                           in other rows); sent before the rows are anonymised or deleted
+    privacy_settings_changed  company, changed: set of field names, include_past: bool
 
 Panels: another app contributes HTML to recruiting pages by registering a template for a
 slot with `provide_panel(slot, template_name)`; the page renders every panel of the slot
@@ -20,14 +24,28 @@ with its own context (`{% recruiting_panels "slot" %}`). Slots:
     planning             appointment and proposal forms (form, application, appointment)
     appointment_detail   appointment page (appointment)
 
+Row flags: `provide_row_flags(provider)` registers `provider(appointments) -> {pk: [flag]}`
+(one call per list page, so one query); a flag is {"text", "level" ("warn"|"err"|"info"),
+"url", "link_text"} and shows in the appointment tables' status column.
+
 A join-information provider (the calendar module for online appointments) answers
 `provides_join_info(appointment) -> bool`; when one does, the candidate invitation waits
 until `appointment_join_info_set()` (services) delivers the meeting's join information.
+
+A room checker (the calendar module) answers `check(company=, recruiter=, email=) -> str`:
+an empty string when `email` is a room of the company's tenant, else the German message
+shown at "Raum (E-Mail)". Without a checker (no calendar module) nothing invites the room,
+and the typed address is only stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ebms.accounts.models import Company, User
+
+from .models import Appointment
 
 EVENTS = (
     "appointment_created",
@@ -36,12 +54,16 @@ EVENTS = (
     "proposal_sent",
     "proposal_picked",
     "proposal_withdrawn",
+    "candidate_erased",
+    "privacy_settings_changed",
 )
 
 Listener = Callable[..., None]
 _listeners: list[Listener] = []
 _join_info_providers: list[Callable[..., bool]] = []
+_room_checkers: list[Callable[..., str]] = []
 _panels: dict[str, list[str]] = {}
+_row_flag_providers: list[Callable[..., dict]] = []
 PANEL_SLOTS = ("planning", "appointment_detail")
 
 
@@ -57,6 +79,22 @@ def provide_join_info(provider: Callable[..., bool]) -> Callable[..., bool]:
     if provider not in _join_info_providers:
         _join_info_providers.append(provider)
     return provider
+
+
+def provide_room_check(checker: Callable[..., str]) -> Callable[..., str]:
+    """Register `checker(company=, recruiter=, email=) -> str` (idempotent)."""
+    if checker not in _room_checkers:
+        _room_checkers.append(checker)
+    return checker
+
+
+def room_problem(*, company: Company, recruiter: User | None, email: str) -> str | None:
+    """None when a checker accepts `email` as a room of the company, else its message."""
+    for checker in list(_room_checkers):
+        problem = checker(company=company, recruiter=recruiter, email=email)
+        if problem:
+            return problem
+    return None
 
 
 def announce(event: str, **payload) -> None:
@@ -84,3 +122,22 @@ def provide_panel(slot: str, template_name: str) -> None:
 def panels(slot: str) -> list[str]:
     """Template names registered for `slot`, in registration order."""
     return list(_panels.get(slot, ()))
+
+
+def provide_row_flags(provider: Callable[..., dict]) -> Callable[..., dict]:
+    """Register `provider(appointments) -> {appointment pk: [flag dict]}` (idempotent)."""
+    if provider not in _row_flag_providers:
+        _row_flag_providers.append(provider)
+    return provider
+
+
+def row_flags(appointments: Iterable[Appointment]) -> dict[int, list[dict[str, Any]]]:
+    """Flags of every provider for the given appointments, by appointment pk."""
+    merged: dict[int, list[dict[str, Any]]] = {}
+    appointments = list(appointments)
+    if not appointments:
+        return merged
+    for provider in list(_row_flag_providers):
+        for pk, flags in provider(appointments).items():
+            merged.setdefault(pk, []).extend(flags)
+    return merged

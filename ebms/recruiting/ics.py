@@ -31,7 +31,11 @@ def uid_for(appointment: Appointment) -> str:
 def _vtimezone(tzid: str, year: int) -> Timezone:
     # Only the transitions around the appointment: small files, and building is fast.
     return Timezone.from_tzinfo(
-        ZoneInfo(tzid), tzid=tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
+        ZoneInfo(tzid),
+        tzid=tzid,
+        # Clamped: an appointment at the edge of the calendar must not overflow date().
+        first_date=date(max(year - 1, 1), 1, 1),
+        last_date=date(min(year + 2, 9999), 1, 1),
     )
 
 

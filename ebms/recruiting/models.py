@@ -49,6 +49,8 @@ class Candidate(models.Model):
         _("Sprache"), max_length=2, choices=Language.choices, default=Language.DE
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the candidate was anonymised (GDPR erasure, services/erasure.py).
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Bewerber")
@@ -71,6 +73,8 @@ class Application(models.Model):
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="applications")
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default="new")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Hired or rejected since: the retention period runs from here (services/retention.py).
+    closed_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Bewerbung")
@@ -188,6 +192,8 @@ class AppointmentChange(models.Model):
     action = models.CharField(max_length=32)
     # {"field": [old, new]} with values as displayed strings.
     changes = models.JSONField(default=dict)
+    # The appointment's version after this change (None for rows older than the field).
+    version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -306,3 +312,6 @@ class CandidateEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version} -> {self.to}"
+
+
+from .privacy import Erasure, PrivacySettings  # noqa: E402, F401  (GDPR models, own module)

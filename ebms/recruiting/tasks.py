@@ -27,3 +27,11 @@ def candidate_mails_sweep() -> int:
 def proposals_expire() -> int:
     """Beat: close open proposals whose candidate link expired."""
     return expire()
+
+
+@shared_task(name="ebms.recruiting.tasks.candidates_retention")
+def candidates_retention() -> int:
+    """Beat (daily): anonymise candidates whose applications are closed beyond retention."""
+    from .services.retention import candidates_retention_run
+
+    return candidates_retention_run()

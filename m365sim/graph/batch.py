@@ -90,7 +90,7 @@ def batch(ctx: Ctx) -> GraphResponse:
                 {
                     "id": item["id"],
                     "status": 424,
-                    "headers": {"Content-Type": "application/json"},
+                    "headers": {"Cache-Control": "no-cache", "Content-Type": "application/json"},
                     "body": {
                         "error": {
                             "code": "FailedDependency",
@@ -102,7 +102,10 @@ def batch(ctx: Ctx) -> GraphResponse:
             )
             continue
         headers = Headers(item["headers"])
-        for inherited in ("authorization", "prefer", "client-request-id"):
+        # Only the bearer token and client-request-id carry over; each item sends its own
+        # Prefer (json-batching: headers are per request; outlook-immutable-id: the header
+        # applies only to the request it is included with).
+        for inherited in ("authorization", "client-request-id"):
             if ctx.req.headers.get(inherited) and not headers.get(inherited):
                 headers[inherited] = ctx.req.headers.get(inherited)
         raw = json.dumps(item["body"]).encode() if item["body"] is not None else b""
@@ -116,7 +119,8 @@ def batch(ctx: Ctx) -> GraphResponse:
         )
         resp = handle(sub)
         status_by_id[item["id"]] = resp.status
-        entry = {"id": item["id"], "status": resp.status, "headers": {}}
+        # json-batching.md: every documented sub-response carries Cache-Control: no-cache.
+        entry = {"id": item["id"], "status": resp.status, "headers": {"Cache-Control": "no-cache"}}
         for key, value in resp.headers.items():
             if key.lower() in ("retry-after", "location", "preference-applied"):
                 entry["headers"][key] = value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from m365sim.models import Mailbox
 
@@ -19,6 +20,7 @@ class Ctx:
     params: dict[str, str]
     target: Mailbox | None = None
     applied_prefs: list[str] = field(default_factory=list)
+    fault: Any = None  # the injected fault of this request (faults.Fault), if any
 
     @property
     def caller_mailbox(self) -> Mailbox:
@@ -40,6 +42,18 @@ class Ctx:
         if not isinstance(data, dict):
             raise GraphError(400, "BadRequest", "Invalid request body.")
         return data
+
+    def immutable_ids(self) -> bool:
+        """`Prefer: IdType="ImmutableId"` on this request (it applies per request, never
+        inherited, https://learn.microsoft.com/graph/outlook-immutable-id)."""
+        prefer = self.req.headers.get("prefer", "")
+        wanted = any(
+            part.strip().replace(" ", "").lower() == 'idtype="immutableid"'
+            for part in prefer.split(",")
+        )
+        if wanted and 'IdType="ImmutableId"' not in self.applied_prefs:
+            self.applied_prefs.append('IdType="ImmutableId"')
+        return wanted
 
     def response_tz(self) -> str:
         """Zone of dateTimes in the answer: `Prefer: outlook.timezone`, else UTC."""

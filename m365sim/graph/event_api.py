@@ -9,9 +9,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.db.models import Q
+
 from m365sim.models import Event
 
-from . import events, odata
+from . import events, later, odata
 from .auth import CALENDAR_READ, CALENDAR_WRITE, require
 from .context import Ctx
 from .core import GRAPH_ROOT, GraphResponse
@@ -20,7 +24,14 @@ from .eventfields import canonical
 from .serializers import event_json
 from .timezones import parse_local
 
-DEFAULT_PAGE = 10  # Outlook's default page size for events and calendarView
+DEFAULT_PAGE = 10
+# REST ids ("AAMkA...", "AQMkA...") and immutable ids ("AAkALgAA...", outlook-immutable-id):
+# anything else is answered 400 ErrorInvalidIdMalformed.
+ID_PREFIXES = (
+    "AAMk",
+    "AQMk",
+    "AAkALgAA",
+)  # Outlook's default page size for events and calendarView
 
 
 def _context(ctx: Ctx, tail: str) -> str:
@@ -31,11 +42,12 @@ def _event(ctx: Ctx) -> Event:
     event_id = ctx.params["event_id"]
     event = (
         Event.objects.select_related("mailbox")
-        .filter(mailbox=ctx.target, graph_id=event_id)
+        .filter(mailbox=ctx.target)
+        .filter(Q(graph_id=event_id) | Q(immutable_id=event_id))
         .first()
     )
     if event is None:
-        if not event_id.startswith("AAMk"):
+        if not event_id.startswith(ID_PREFIXES):
             raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
         raise not_found()
     return event
@@ -48,13 +60,20 @@ def _one(ctx: Ctx, event: Event, status: int = 200) -> GraphResponse:
         query=ctx.req.query,
         expand_ids=odata.expanded_property_ids(ctx.req.query),
         context=_context(ctx, "events/$entity"),
+        immutable=ctx.immutable_ids(),
     )
     return GraphResponse(status, body)
 
 
 def event_create_view(ctx: Ctx) -> GraphResponse:
     require(ctx.caller, CALENDAR_WRITE)
-    event, _created = events.event_create(organizer=ctx.target, data=canonical(ctx.json_body()))
+    late = None
+    if ctx.fault is not None and ctx.fault.kind == "join_url_late":
+        late = timedelta(milliseconds=ctx.fault.delay_ms) if ctx.fault.delay_ms else None
+        late = late or later.JOIN_URL_DELAY
+    event, _created = events.event_create(
+        organizer=ctx.target, data=canonical(ctx.json_body()), join_url_late=late
+    )
     event.refresh_from_db()
     # A repeated transactionId also answers 201 with the existing event.
     return _one(ctx, event, status=201)
@@ -90,10 +109,14 @@ def _page(ctx: Ctx, items: list[Event], tail: str) -> GraphResponse:
     offset = odata.skip(ctx.req)
     chunk = items[offset : offset + size]
     tz = ctx.response_tz()
+    immutable = ctx.immutable_ids()
     expand = odata.expanded_property_ids(ctx.req.query)
     body = {
         "@odata.context": _context(ctx, tail),
-        "value": [event_json(e, tz=tz, query=ctx.req.query, expand_ids=expand) for e in chunk],
+        "value": [
+            event_json(e, tz=tz, query=ctx.req.query, expand_ids=expand, immutable=immutable)
+            for e in chunk
+        ],
     }
     if offset + size < len(items) and size > 0:
         body["@odata.nextLink"] = odata.next_link(ctx.req, new_skip=offset + size)

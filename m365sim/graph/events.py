@@ -12,17 +12,23 @@ from __future__ import annotations
 import base64
 import html
 import secrets
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 
 from m365sim import clock
 from m365sim.models import AutoAcceptPolicy, BookingType, Event, Mailbox
 
-from . import teams
+from . import later, teams
 from .errors import GraphError
 from .eventfields import apply_fields, normalise_attendees
 
 DB = "m365sim"
+# How long a transactionId is remembered per mailbox. Microsoft documents the purpose
+# (avoid redundant POSTs of a retried create, resources/event) but no window; we choose
+# 24 hours: longer than any client's retry series, short enough that a product must not
+# rely on it for a later re-create (docs/m365sim-graph.md).
+TRANSACTION_ID_WINDOW = timedelta(hours=24)
 
 
 def new_graph_id() -> str:
@@ -72,14 +78,20 @@ def _wants_teams(data: dict, organizer: Mailbox) -> bool:
     return bool(data.get("isOnlineMeeting")) and str(provider).lower() == "teamsforbusiness"
 
 
-def event_create(*, organizer: Mailbox, data: dict) -> tuple[Event, bool]:
+def event_create(
+    *, organizer: Mailbox, data: dict, join_url_late: timedelta | None = None
+) -> tuple[Event, bool]:
     """Create the organizer's event and the copies; (event, created). A known
-    transactionId in this mailbox returns the existing event instead."""
+    transactionId in this mailbox returns the existing event instead. `join_url_late`: the
+    Teams meeting is promised (isOnlineMeeting true) but its join URL arrives that much later."""
     transaction_id = data.get("transactionId") or None
     if transaction_id:
         existing = Event.objects.filter(mailbox=organizer, transaction_id=transaction_id).first()
-        if existing is not None:
+        if existing is not None and existing.created_at >= clock.now() - TRANSACTION_ID_WINDOW:
             return existing, False
+        if existing is not None:
+            # Forgotten after the window: the old event keeps existing, the id is free again.
+            Event.objects.filter(pk=existing.pk).update(transaction_id=None)
     now = clock.now()
     event = Event(
         mailbox=organizer,
@@ -105,8 +117,13 @@ def event_create(*, organizer: Mailbox, data: dict) -> tuple[Event, bool]:
         event.body_content = wrap_html(event.body_content)
     # Teams only for licensed organizers; otherwise the event is created without a meeting
     # (isOnlineMeeting false, provider unknown), as Outlook does.
+    late = False
     if _wants_teams(data, organizer) and organizer.teams_licensed:
-        _add_meeting(event, organizer)
+        if join_url_late is None:
+            _add_meeting(event, organizer)
+        else:
+            event.is_online_meeting, event.online_meeting_provider = True, "teamsForBusiness"
+            late = True
     try:
         with transaction.atomic(using=DB):
             event.save()
@@ -116,7 +133,21 @@ def event_create(*, organizer: Mailbox, data: dict) -> tuple[Event, bool]:
             raise
         return existing, False
     sync_copies(event, previous=[], time_changed=True)
+    if late:
+        later.join_url_schedule(event, after=join_url_late)
     return event, True
+
+
+def meeting_arrives(event: Event) -> None:
+    """The late Teams meeting: join URL and block appear on the event and its copies."""
+    if event.online_meeting or not event.is_online_meeting:
+        return
+    _add_meeting(event, event.mailbox)
+    event.change_key = new_change_key()
+    event.modified_at = clock.now()
+    event.save()
+    attendees = [dict(a) for a in event.attendees]
+    sync_copies(event, previous=attendees, time_changed=False)
 
 
 def event_update(*, event: Event, data: dict) -> Event:
@@ -134,6 +165,11 @@ def event_update(*, event: Event, data: dict) -> Event:
                 event.body_content = teams.append_block(event.body_content, event.online_meeting)
             else:
                 _drop_meeting(event)  # Outlook: the body lost its join block
+        elif not teams.block_intact(event.body_content, event.online_meeting):
+            # The join block came back altered: Exchange turns the meeting off and on again
+            # with a new join URL (docs-contrib issues 311, 3670, 16336).
+            event.online_meeting = teams.new_meeting(organizer)
+            event.body_content = teams.replace_block(event.body_content, event.online_meeting)
     elif (
         not event.is_online_meeting
         and event.is_organizer
@@ -216,9 +252,11 @@ def sync_copies(event: Event, *, previous: list[dict], time_changed: bool) -> No
         was_there = any(p["emailAddress"]["address"].lower() == address for p in previous)
         if mailbox.is_room:
             if time_changed or not was_there:
-                attendee["status"] = _room_answer(event, mailbox)
+                # Answered later by the booking assistant; until then "none".
+                attendee["status"] = {"response": "none", "time": "0001-01-01T00:00:00Z"}
                 changed_statuses = True
-            elif attendee["status"]["response"] in ("accepted", "none"):
+                later.room_answer_schedule(event, mailbox)
+            elif attendee["status"]["response"] == "accepted":
                 _upsert_copy(event, mailbox, room=True, reset=False)
         else:
             _upsert_copy(event, mailbox, room=False, reset=time_changed or not was_there)
@@ -238,12 +276,17 @@ def sync_copies(event: Event, *, previous: list[dict], time_changed: bool) -> No
         Event.objects.filter(pk=event.pk).update(attendees=event.attendees)
 
 
-def _room_answer(event: Event, room: Mailbox) -> dict:
-    """Accept or decline for a room, and keep its calendar in line."""
+def room_answer(event: Event, room: Mailbox) -> dict:
+    """The booking assistant's answer (accept or decline), keeping the room's calendar in
+    line; decided when it processes the request (see later.py), not at the create."""
     now = clock.now()
+    allowed = {a.strip().lower() for a in room.book_in_policy.replace(";", ",").split(",")}
+    allowed.discard("")
     if (
         room.booking_type == BookingType.RESERVED
         or room.auto_accept == AutoAcceptPolicy.DECLINE_ALL
+        or event.start > now + timedelta(days=room.booking_window_days)  # outside the window
+        or (allowed and event.organizer_address.lower() not in allowed)  # BookInPolicy
     ):
         answer = "declined"
     elif room.auto_accept == AutoAcceptPolicy.MANUAL:

@@ -13,7 +13,7 @@ from django.db.models import Q
 from m365sim import clock
 from m365sim.models import Mailbox
 
-from . import faults, log, throttle
+from . import faults, later, log, throttle
 from .auth import authenticate
 from .context import Ctx
 from .core import Caller, GraphRequest, GraphResponse
@@ -81,6 +81,7 @@ def handle(req: GraphRequest) -> GraphResponse:
         try:
             caller = authenticate(req.headers)
             mailbox_label = caller.upn
+            later.apply_due()  # answers and join URLs that came in meanwhile
             route, handler, params = resolve(req.method, req.path)
             ctx = Ctx(req=req, caller=caller, params=params)
             ctx.target = _target(route, params, caller)
@@ -89,6 +90,7 @@ def handle(req: GraphRequest) -> GraphResponse:
             _mailbox_checks(route, ctx)
             fault = faults.pick(mailbox=mailbox_label, method=req.method, path=req.display_path)
             fault_kind = fault.kind if fault else ""
+            ctx.fault = fault
             resp = _run(route, handler, ctx, fault, mailbox_label)
         except GraphError as exc:
             resp = GraphResponse(
@@ -98,6 +100,7 @@ def handle(req: GraphRequest) -> GraphResponse:
                     message=exc.message,
                     request_id=request_id,
                     client_request_id=client_request_id,
+                    inner=exc.inner,
                 ),
                 headers=dict(exc.headers),
                 error_code=exc.code,
@@ -131,11 +134,13 @@ def _run(route: Route, handler, ctx: Ctx, fault, mailbox: str) -> GraphResponse:
                 "TooManyRequests",
                 "Please retry again later.",
                 headers={"Retry-After": _retry_after(fault.retry_after)},
+                # concepts/throttling.md "Sample response": innerError code/message/status.
+                inner={"code": "429", "message": "Please retry after", "status": "429"},
             )
         if fault.kind == "unavailable":
             raise GraphError(
                 503,
-                "ServiceNotAvailable",
+                "serviceNotAvailable",  # concepts/errors.md code table
                 "Service Unavailable",
                 headers={"Retry-After": _retry_after(fault.retry_after)},
             )
@@ -155,7 +160,7 @@ def _run(route: Route, handler, ctx: Ctx, fault, mailbox: str) -> GraphResponse:
     if fault is not None and fault.kind == "applied_then_failed":
         # The write happened; the client still sees a failure (ambiguous outcome).
         status = fault.status
-        code = {500: "UnknownError", 503: "ServiceNotAvailable", 504: "GatewayTimeout"}.get(
+        code = {500: "UnknownError", 503: "serviceNotAvailable", 504: "GatewayTimeout"}.get(
             status, "UnknownError"
         )
         raise GraphError(status, code, "An internal server error occurred. The operation failed.")

@@ -39,6 +39,7 @@ def room_json(room: Mailbox) -> dict:
         "floorLabel": room.floor_label or None,
         "floorNumber": room.floor_number,
         "isWheelChairAccessible": room.is_wheelchair_accessible,
+        "isManaged": True,  # place-list.md example (rooms managed in Exchange)
         "bookingType": room.booking_type,
         "tags": [],
         "audioDeviceName": None,
@@ -59,13 +60,19 @@ def _list_email(building: str, domain: str) -> str:
     return f"raeume-{slugify(building) or 'allgemein'}@{domain}"
 
 
-def _paged(ctx: Ctx, items: list[dict], context: str) -> GraphResponse:
+def _paged(
+    ctx: Ctx, items: list[dict], context: str, *, link_needs_top: bool = False
+) -> GraphResponse:
     size = odata.page_size(ctx.req, default=DEFAULT_PAGE)
     offset = odata.skip(ctx.req)
     body = {
         "@odata.context": context,
         "value": [odata.apply_select(i, ctx.req.query) for i in items[offset : offset + size]],
     }
+    if link_needs_top and "$top" not in ctx.req.query:
+        # Reported for the room list: 100 rooms and no @odata.nextLink unless $top is sent
+        # (Microsoft Q&A 1021419, staff advise $top). We are as strict.
+        return GraphResponse(200, body)
     if size and offset + size < len(items):
         body["@odata.nextLink"] = odata.next_link(ctx.req, new_skip=offset + size)
     return GraphResponse(200, body)
@@ -74,7 +81,9 @@ def _paged(ctx: Ctx, items: list[dict], context: str) -> GraphResponse:
 def room_list(ctx: Ctx) -> GraphResponse:
     require(ctx.caller, PLACE_READ)
     rooms = [room_json(r) for r in _visible_rooms(ctx)]
-    return _paged(ctx, rooms, f"{GRAPH_ROOT}/$metadata#places/microsoft.graph.room")
+    return _paged(
+        ctx, rooms, f"{GRAPH_ROOT}/$metadata#places/microsoft.graph.room", link_needs_top=True
+    )
 
 
 def roomlist_list(ctx: Ctx) -> GraphResponse:

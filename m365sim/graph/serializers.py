@@ -41,16 +41,18 @@ def event_json(
     query: dict | None = None,
     expand_ids: list[str] | None = None,
     context: str | None = None,
+    immutable: bool = False,
 ) -> dict:
     query = query or {}
     oid = event.mailbox.object_id
+    item_id = event.immutable_id if immutable and event.immutable_id else event.graph_id
     item: dict = {}
     if context is not None:
         item["@odata.context"] = context
     item.update(
         {
             "@odata.etag": f'W/"{event.change_key}"',
-            "id": event.graph_id,
+            "id": item_id,
             "createdDateTime": graph_timestamp(event.created_at),
             "lastModifiedDateTime": graph_timestamp(event.modified_at),
             "changeKey": event.change_key,
@@ -75,7 +77,7 @@ def event_json(
             "showAs": event.show_as,
             "type": "singleInstance",
             "webLink": "https://outlook.office365.com/owa/?itemid="
-            + quote(event.graph_id, safe="")
+            + quote(item_id, safe="")
             + "&exvsurl=1&path=/calendar/item",
             "onlineMeetingUrl": None,
             "isOnlineMeeting": event.is_online_meeting,
@@ -109,7 +111,7 @@ def event_json(
             if not wanted or str(p.get("id", "")).lower() in wanted
         ]
         item["singleValueExtendedProperties@odata.context"] = (
-            f"{GRAPH_ROOT}/$metadata#users('{oid}')/events('{event.graph_id}')"
+            f"{GRAPH_ROOT}/$metadata#users('{oid}')/events('{item_id}')"
             "/singleValueExtendedProperties"
         )
         item["singleValueExtendedProperties"] = props

@@ -75,3 +75,27 @@ def append_block(content: str, meeting: dict) -> str:
     if at == -1:
         return content + block
     return content[:at] + block + content[at:]
+
+
+def _framed(content: str) -> tuple[int, int] | None:
+    """(start, end) of the join block framed by the rule lines, with their enclosing divs."""
+    first, last = content.find(RULE), content.rfind(RULE)
+    if first == -1:
+        return None
+    start = content.rfind("<div", 0, first)
+    close = content.find("</div>", last)
+    return (first if start == -1 else start, len(content) if close == -1 else close + 6)
+
+
+def block_intact(content: str, meeting: dict | None) -> bool:
+    """Whether the body carries this meeting's join block unchanged (byte for byte)."""
+    return bool(meeting) and join_block(meeting).rstrip("\r\n") in content
+
+
+def replace_block(content: str, meeting: dict) -> str:
+    """Put a new meeting's join block where the old (altered) one stood."""
+    span = _framed(content)
+    if span is None:
+        return append_block(content, meeting)
+    start, end = span
+    return content[:start] + join_block(meeting).rstrip("\r\n") + content[end:]

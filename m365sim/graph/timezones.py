@@ -1,10 +1,11 @@
-"""Time zone names as Graph accepts them: Windows names plus IANA names.
+"""Time zone names as Graph accepts them: Windows names plus a documented list of IANA names.
 
-dateTimeTimeZone.timeZone and `Prefer: outlook.timezone` take Windows names (e.g.
-"W. Europe Standard Time") or IANA names (e.g. "Europe/Berlin")
-(https://learn.microsoft.com/graph/api/resources/datetimetimezone). The Windows -> IANA
-table is Unicode CLDR's windowsZones (the "001" territory), which Microsoft's list follows;
-we take it from icalendar, already a dependency.
+dateTimeTimeZone.timeZone and `Prefer: outlook.timezone` take "any of the time zones
+supported by Windows, as well as the following time zone names" — a fixed list of IANA names
+(https://learn.microsoft.com/graph/api/resources/datetimetimezone, transcribed below).
+Europe/Berlin is on it; Europe/Vienna, Europe/Zurich, Europe/Amsterdam are not, and Graph
+answers them with 400 TimeZoneNotSupportedException (microsoft-graph-docs issue 4758).
+Windows names -> IANA: Unicode CLDR's windowsZones, from tzlocal (full table) and icalendar.
 """
 
 from __future__ import annotations
@@ -14,12 +15,42 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+from tzlocal.windows_tz import tz_win, win_tz
 
 from .errors import GraphError
 
-_WINDOWS = {name.lower(): iana for name, iana in WINDOWS_TO_OLSON.items()}
+_WINDOWS = {name.lower(): iana for name, iana in {**WINDOWS_TO_OLSON, **win_tz}.items()}
 _WINDOWS.update({"utc": "UTC", "coordinated universal time": "UTC"})
 _IANA_TO_WINDOWS = {iana: name for name, iana in WINDOWS_TO_OLSON.items()}
+_IANA_TO_WINDOWS.update(tz_win)
+
+# The "additional time zones" of resources/datetimetimezone.md, as listed there. The page
+# writes a few with their old name in brackets ("Europe/Kyiv (Kiev)"): both are taken.
+DOCUMENTED_IANA = frozenset(
+    """
+    Etc/GMT+12 Etc/GMT+11 Pacific/Honolulu America/Anchorage America/Santa_Isabel
+    America/Los_Angeles America/Phoenix America/Chihuahua America/Denver America/Guatemala
+    America/Chicago America/Mexico_City America/Regina America/Bogota America/New_York
+    America/Indiana/Indianapolis America/Caracas America/Asuncion America/Halifax America/Cuiaba
+    America/La_Paz America/Santiago America/St_Johns America/Sao_Paulo
+    America/Argentina/Buenos_Aires America/Cayenne America/Godthab America/Montevideo
+    America/Bahia Etc/GMT+2 Atlantic/Azores Atlantic/Cape_Verde Africa/Casablanca Etc/GMT
+    Europe/London Atlantic/Reykjavik Europe/Berlin Europe/Budapest Europe/Paris Europe/Warsaw
+    Africa/Lagos Africa/Windhoek Europe/Bucharest Asia/Beirut Africa/Cairo Asia/Damascus
+    Africa/Johannesburg Europe/Kyiv Europe/Kiev Europe/Istanbul Asia/Jerusalem Asia/Amman
+    Asia/Baghdad Europe/Kaliningrad Asia/Riyadh Africa/Nairobi Asia/Tehran Asia/Dubai Asia/Baku
+    Europe/Moscow Indian/Mauritius Asia/Tbilisi Asia/Yerevan Asia/Kabul Asia/Karachi
+    Asia/Toshkent Asia/Tashkent Asia/Kolkata Asia/Colombo Asia/Kathmandu Asia/Astana
+    Asia/Almaty Asia/Dhaka Asia/Yekaterinburg Asia/Yangon Asia/Rangoon Asia/Bangkok
+    Asia/Novosibirsk Asia/Shanghai Asia/Krasnoyarsk Asia/Singapore Australia/Perth Asia/Taipei
+    Asia/Ulaanbaatar Asia/Irkutsk Asia/Tokyo Asia/Seoul Australia/Adelaide Australia/Darwin
+    Australia/Brisbane Australia/Sydney Pacific/Port_Moresby Australia/Hobart Asia/Yakutsk
+    Pacific/Guadalcanal Asia/Vladivostok Pacific/Auckland Etc/GMT-12 Pacific/Fiji Asia/Magadan
+    Pacific/Tongatapu Pacific/Apia Pacific/Kiritimati
+    """.split()  # noqa: SIM905 - kept as the page lists them
+)
+# Names on the list that tzdata spells otherwise.
+_TZDATA = {"Asia/Toshkent": "Asia/Tashkent", "Asia/Astana": "Asia/Almaty"}
 
 
 class UnknownTimeZone(ValueError):
@@ -32,9 +63,11 @@ def zone(name: str) -> ZoneInfo:
     cleaned = (name or "").strip().strip('"')
     if not cleaned:
         raise UnknownTimeZone(name)
-    iana = _WINDOWS.get(cleaned.lower(), cleaned)
-    if "/" not in iana and iana.upper() != "UTC":
-        raise UnknownTimeZone(name)  # offsets like "GMT+6:30" are not names
+    iana = _WINDOWS.get(cleaned.lower())
+    if iana is None:
+        if cleaned not in DOCUMENTED_IANA:
+            raise UnknownTimeZone(name)  # not Windows, not on Microsoft's list
+        iana = _TZDATA.get(cleaned, cleaned)
     try:
         return ZoneInfo(iana)
     except (ZoneInfoNotFoundError, ValueError):

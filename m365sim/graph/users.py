@@ -59,6 +59,9 @@ def calendar_get(ctx: Ctx) -> GraphResponse:
     teams = mailbox.teams_licensed and not mailbox.is_room
     body = {
         "@odata.context": f"{GRAPH_ROOT}/$metadata#users('{mailbox.object_id}')/calendar/$entity",
+        # calendar-get.md example: users('{oid}@{tid}')/calendars('{id}')
+        "@odata.id": f"{GRAPH_ROOT}/users('{mailbox.object_id}@{mailbox.tenant_id}')"
+        f"/calendars('{calendar_id(mailbox)}')",
         "id": calendar_id(mailbox),
         "name": "Kalender",
         "color": "auto",

@@ -21,6 +21,7 @@ from m365sim import clock
 
 # code -> message template; {placeholders} are filled from AadError.params.
 MESSAGES: dict[int, str] = {
+    50000: "There was an error issuing a token or an issue with our sign-in service.",
     50011: (
         "The redirect URI '{redirect_uri}' specified in the request does not match the redirect "
         "URIs configured for the application '{client_id}'. Make sure the redirect URI sent in "
@@ -72,8 +73,8 @@ MESSAGES: dict[int, str] = {
         "new interactive authorization request for this user and resource."
     ),
     70011: (
-        "The provided request must include a 'scope' input parameter. The provided value for "
-        "the input parameter 'scope' is not valid. The scope {scope} is not valid."
+        "The provided value for the input parameter 'scope' is not valid. The scope {scope} is "
+        "not valid."
     ),
     700016: (
         "Application with identifier '{client_id}' was not found in the directory '{tenant}'. "
@@ -100,6 +101,13 @@ MESSAGES: dict[int, str] = {
         "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are "
         "signing into the correct cloud. Check with your subscription administrator, this may "
         "happen if there are no active subscriptions for the tenant."
+    ),
+    # Tenant policy forbids user consent (entra-docs,
+    # application-sign-in-unexpected-user-consent-error.md, "Requesting not authorized
+    # permissions error").
+    90093: (
+        "{app_name} is requesting one or more permissions that you aren't authorized to grant. "
+        "Contact an administrator, who can consent to this application on your behalf."
     ),
     90094: "The grant requires admin permission.",
     90095: (

@@ -18,7 +18,7 @@ from datetime import timedelta
 from m365sim import clock, tokens
 from m365sim.identity import directory
 from m365sim.identity.errors import AadError
-from m365sim.identity.scopes import ScopeRequest, UnknownScope, parse
+from m365sim.identity.scopes import ForeignScope, ScopeRequest, UnknownScope, parse
 from m365sim.models import AuthorizationCode, EnterpriseApp, Mailbox, RefreshToken, Tenant
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -28,6 +28,10 @@ REFRESH_INACTIVITY = timedelta(days=90)
 def _parse_scopes(raw: str, app: EnterpriseApp) -> ScopeRequest:
     try:
         return parse(raw, app_scopes=app.required_scopes)
+    except ForeignScope as exc:
+        # v2-oauth2-auth-code-flow.md "Error response": invalid_scope, AADSTS70011 for
+        # "https://foo.microsoft.com/mail.read" (the scopes must all be from one resource).
+        raise AadError("invalid_scope", 70011, {"scope": exc.scope}) from exc
     except UnknownScope as exc:
         raise AadError("invalid_client", 650053, {"app_name": app.display_name, "scope": exc.scope})
 

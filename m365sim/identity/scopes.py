@@ -32,6 +32,8 @@ GRAPH_SCOPES: dict[str, tuple[str, bool]] = {
         False,
     ),
     "MailboxSettings.Read": (_("Ihre Postfacheinstellungen lesen"), False),
+    # v2-admin-consent.md's example asks for it (with Calendars.Read).
+    "Mail.Send": (_("E-Mails in Ihrem Namen senden"), False),
     "OnlineMeetings.ReadWrite": (_("Onlinebesprechungen lesen und erstellen"), False),
     "Place.Read.All": (_("Alle Unternehmensorte lesen"), True),
 }
@@ -47,6 +49,10 @@ class UnknownScope(ValueError):
     def __init__(self, scope: str):
         super().__init__(scope)
         self.scope = scope
+
+
+class ForeignScope(UnknownScope):
+    """A scope of another resource than Graph (the token endpoint answers AADSTS70011)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def parse(raw: str, *, app_scopes: list[str] | None = None) -> ScopeRequest:
                 break
         else:
             if "://" in token or "/" in token:
-                raise UnknownScope(token)
+                raise ForeignScope(token)
         if short == ".default":
             default = True
             for name in app_scopes or []:

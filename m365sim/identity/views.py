@@ -4,7 +4,8 @@
   (state, nonce, PKCE, prompt=login|none|consent|select_account, login_hint, response_mode).
 - /adminconsent: https://learn.microsoft.com/entra/identity-platform/v2-admin-consent
 - Consent experience: https://learn.microsoft.com/entra/identity-platform/application-consent-experience
-- "Need admin approval" (AADSTS90094) and the admin consent workflow (AADSTS90095):
+- "Need admin approval" (AADSTS90094; 90093 when the tenant forbids user consent) and the
+  admin consent workflow (AADSTS90095):
   https://learn.microsoft.com/entra/identity/enterprise-apps/configure-admin-consent-workflow
 """
 
@@ -80,6 +81,10 @@ def authorize(request: HttpRequest, tenant: str) -> HttpResponse:
 @require_GET
 def admin_consent(request: HttpRequest, tenant: str) -> HttpResponse:
     """GET /{tenant}/v2.0/adminconsent: an admin signs in and grants tenant-wide."""
+    if tenant.lower() == "common":
+        # v2-admin-consent: "Do not use 'common'" (a tenant id, domain or `organizations`);
+        # reported answer AADSTS50000 (azure-docs issue 81850).
+        return error_page(request, AadError("invalid_request", 50000))
     flow = flow_from_query(request, tenant, kind="adminconsent")
     if isinstance(flow, HttpResponse):
         return flow
@@ -192,6 +197,14 @@ def _consent_page(request, flow: Flow, user: Mailbox, scopes: list[str]) -> Http
     )
 
 
+def _need_admin_code(user: Mailbox) -> int:
+    """90095 with the admin consent workflow; 90093 when the tenant's policy forbids user
+    consent altogether (application-sign-in-unexpected-user-consent-error); else 90094."""
+    if user.tenant.admin_consent_workflow:
+        return 90095
+    return 90093 if not user.tenant.users_may_consent else 90094
+
+
 def _approval_page(request, flow: Flow, user: Mailbox, *, sent: bool = False) -> HttpResponse:
     app = directory.app_get(flow.client_id)
     return render(
@@ -203,6 +216,7 @@ def _approval_page(request, flow: Flow, user: Mailbox, *, sent: bool = False) ->
             "user": user,
             "app": app,
             "workflow": user.tenant.admin_consent_workflow,
+            "code": _need_admin_code(user),
             "sent": sent,
         },
     )
@@ -216,7 +230,10 @@ def consent(request: HttpRequest, tenant: str) -> HttpResponse:
     if user is None:
         return HttpResponseBadRequest("invalid ctx")
     if request.POST.get("action") != "accept":
-        return deliver_error(request, flow, AadError("access_denied", 65004))
+        # v2-admin-consent.md "Error response": a declined admin consent is consent_required
+        # with AADSTS65004 (a declined user consent stays access_denied).
+        error = "consent_required" if flow.is_admin_consent else "access_denied"
+        return deliver_error(request, flow, AadError(error, 65004))
     app = directory.app_get(flow.client_id)
     sp = directory.service_principal_ensure(tenant=user.tenant, app=app)
     wanted = parse(flow.scope, app_scopes=app.required_scopes)
@@ -258,7 +275,7 @@ def approval(request: HttpRequest, tenant: str) -> HttpResponse:
             created_at=clock.now(),
         )
         return _approval_page(request, flow, user, sent=True)
-    code = 90095 if workflow else 90094
+    code = _need_admin_code(user)
     app = directory.app_get(flow.client_id)
     params = {"tenant_name": user.tenant.display_name, "app_name": app.display_name}
     return deliver_error(request, flow, AadError("access_denied", code, params))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-__all__ = ["Event", "ShowAs"]
+__all__ = ["Event", "PendingChange", "ShowAs"]
 
 
 class ShowAs(models.TextChoices):
@@ -30,6 +30,9 @@ class Event(models.Model):
 
     mailbox = models.ForeignKey("m365sim.Mailbox", on_delete=models.CASCADE, related_name="events")
     graph_id = models.CharField(max_length=200, unique=True)
+    # The id answered with `Prefer: IdType="ImmutableId"` (own format, "AAkALgAA...";
+    # https://learn.microsoft.com/graph/outlook-immutable-id); set on first save.
+    immutable_id = models.CharField(max_length=200, blank=True, db_index=True)
     ical_uid = models.CharField(max_length=200, db_index=True)
     # Graph remembers the client's transactionId per mailbox to make a retried create
     # idempotent (https://learn.microsoft.com/graph/api/user-post-events).
@@ -87,6 +90,47 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.subject} ({self.start:%Y-%m-%d %H:%M})"
 
+    def save(self, *args, **kwargs):
+        if not self.immutable_id:
+            import base64
+            import secrets
+
+            self.immutable_id = (
+                "AAkALgAA" + base64.urlsafe_b64encode(secrets.token_bytes(66)).decode()
+            )
+        super().save(*args, **kwargs)
+
     @property
     def is_meeting(self) -> bool:
         return bool(self.attendees)
+
+
+class PendingChange(models.Model):
+    """Something Exchange does after the request that caused it answered: a room's booking
+    assistant answers, an attendee responds (or proposes a time), a Teams join URL arrives.
+
+    Applied by the first Graph request (or ops page) after `due_at` on the simulator clock
+    (m365sim.graph.later.apply_due).
+    """
+
+    class Kind(models.TextChoices):
+        ROOM_ANSWER = "room", "room answer"
+        ATTENDEE_ANSWER = "attendee", "attendee answer"
+        JOIN_URL = "join_url", "join URL"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pending")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    attendee = models.ForeignKey(
+        "m365sim.Mailbox", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # accepted | tentativelyAccepted | declined (attendee answers; rooms decide when due)
+    response = models.CharField(max_length=32, blank=True)
+    proposed_start = models.DateTimeField(null=True, blank=True)
+    proposed_end = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id} @ {self.due_at:%H:%M:%S}"

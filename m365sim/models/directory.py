@@ -131,6 +131,17 @@ class Mailbox(models.Model):
         choices=AutoAcceptPolicy.choices,
         default=AutoAcceptPolicy.ACCEPT_IF_FREE,
     )
+    # The booking assistant processes a request after the create/PATCH answered (Exchange's
+    # resource booking is asynchronous; the 201 shows the room's response as "none").
+    answer_delay_seconds = models.PositiveIntegerField(
+        _("Antwort des Raums nach (Sekunden, simulierte Zeit)"), default=5
+    )
+    # Set-CalendarProcessing: BookingWindowInDays (default 180) and BookInPolicy (empty here =
+    # everybody may book, Exchange's AllBookInPolicy default).
+    booking_window_days = models.PositiveIntegerField(_("Buchungsfenster (Tage)"), default=180)
+    book_in_policy = models.TextField(
+        _("Nur diese Organisatoren (E-Mail-Adressen, leer = alle)"), blank=True
+    )
     # The Places API reads a copy synced from the directory: new rooms show up ~24-48 h later
     # (github.com/microsoftgraph/microsoft-graph-docs/issues/6410). Null = listed at once.
     places_visible_from = models.DateTimeField(_("Erscheint in Places ab"), null=True, blank=True)

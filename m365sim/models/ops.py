@@ -15,6 +15,9 @@ class FaultKind(models.TextChoices):
     SLOW = "slow", _("Langsame Antwort")
     DROP = "drop", _("Verbindung abbrechen (keine Antwort)")
     APPLIED_THEN_FAILED = "applied_then_failed", _("Ausgeführt, dann Fehler")
+    # The create answers isOnlineMeeting true without onlineMeeting; the join URL appears on
+    # the event `delay_ms` (simulated time, default 30 s) later.
+    JOIN_URL_LATE = "join_url_late", _("Teams-Link kommt später")
 
 
 class FaultRule(models.Model):

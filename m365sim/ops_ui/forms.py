@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import pgettext_lazy
 
 from m365sim.models import FaultRule
 
@@ -34,3 +35,20 @@ class FaultRuleForm(forms.ModelForm):
 
     def clean_method(self) -> str:
         return self.cleaned_data["method"].strip().upper()
+
+
+class RespondForm(forms.Form):
+    """An attendee's answer to a meeting, arriving after `minutes` of simulated time."""
+
+    response = forms.ChoiceField(
+        choices=[
+            ("accepted", pgettext_lazy("attendee answer", "Zusagen")),
+            ("tentativelyAccepted", pgettext_lazy("attendee answer", "Mit Vorbehalt")),
+            ("declined", pgettext_lazy("attendee answer", "Absagen")),
+        ]
+    )
+    minutes = forms.IntegerField(min_value=0, max_value=100000, initial=5)
+    propose_start = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    propose_minutes = forms.IntegerField(min_value=5, max_value=1440, initial=60, required=False)

@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("kalender/<int:pk>/", views.calendar_week, name="ops-calendar"),
+    path("termin/<int:pk>/antworten/", views.event_respond, name="ops-respond"),
     path("fehler/", views.fault_list, name="ops-faults"),
     path("fehler/<int:pk>/umschalten/", views.fault_toggle, name="ops-fault-toggle"),
     path("fehler/<int:pk>/loeschen/", views.fault_delete, name="ops-fault-delete"),

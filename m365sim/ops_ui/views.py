@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from m365sim import clock
-from m365sim.graph import faults
-from m365sim.models import FaultRule, Mailbox
+from m365sim.graph import faults, later
+from m365sim.models import Event, FaultRule, Mailbox, PendingChange
 
 from . import selectors
-from .forms import FaultRuleForm
+from .forms import FaultRuleForm, RespondForm
 
 
 def _monday(raw: str | None, today: date) -> date:
@@ -26,13 +26,15 @@ def _monday(raw: str | None, today: date) -> date:
 
 
 def calendar_week(request, pk: int):
+    later.apply_due()  # what fell due on the simulator clock shows up like in Outlook
     mailbox = get_object_or_404(Mailbox.objects.select_related("tenant"), pk=pk)
     today = clock.now().astimezone(selectors.mailbox_zone(mailbox)).date()
     monday = _monday(request.GET.get("woche"), today)
+    context_days = selectors.week_of(mailbox, monday=monday)
     context = {
         "mailbox": mailbox,
         "mailboxes": Mailbox.objects.filter(tenant=mailbox.tenant).order_by("kind", "display_name"),
-        "days": selectors.week_of(mailbox, monday=monday),
+        "days": context_days,
         "hours": selectors.hours(),
         "grid_height": int(
             (selectors.DAY_END_HOUR - selectors.DAY_START_HOUR) * 60 * selectors.PX_PER_MINUTE
@@ -41,8 +43,41 @@ def calendar_week(request, pk: int):
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
         "today": today,
+        "now": clock.now(),
+        "pending": PendingChange.objects.filter(
+            event__ical_uid__in=[b.event.ical_uid for d in context_days for b in d.blocks]
+        ).select_related("attendee", "event"),
+        "respond_form": RespondForm(),
     }
     return render(request, "m365sim/ops_ui/calendar_week.html", context)
+
+
+@require_POST
+def event_respond(request, pk: int):
+    """An attendee answers from his calendar (Outlook's accept/tentative/decline/propose)."""
+    copy = get_object_or_404(Event.objects.select_related("mailbox"), pk=pk, is_organizer=False)
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        propose = data.get("propose_start")
+        organizer_item = Event.objects.filter(ical_uid=copy.ical_uid, is_organizer=True).first()
+        try:
+            if organizer_item is None:
+                raise ValueError(_("Der Organisator hat den Termin nicht mehr."))
+            later.attendee_answer_schedule(
+                event=organizer_item,
+                attendee=copy.mailbox,
+                response=data["response"],
+                after=timedelta(minutes=data["minutes"]),
+                proposed_start=propose,
+                proposed_end=propose + timedelta(minutes=data["propose_minutes"] or 60)
+                if propose
+                else None,
+            )
+            messages.success(request, _("Antwort geplant."))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    return redirect("m365sim:ops-calendar", pk=copy.mailbox_id)
 
 
 def fault_list(request):

@@ -18,7 +18,7 @@ from django.conf import settings
 
 from m365sim import clock, tokens
 from m365sim.identity import directory
-from m365sim.models import EnterpriseApp, Grant, Mailbox, ServicePrincipal, Tenant
+from m365sim.models import EnterpriseApp, Event, Grant, Mailbox, ServicePrincipal, Tenant
 from m365sim.seed_directory import DEMO_PASSWORD, room_ensure, tenant_ensure, user_ensure
 
 _FORM = re.compile(r'<form[^>]*action="([^"]+)"', re.I)
@@ -123,8 +123,37 @@ class M365:
 
     # -- clock -----------------------------------------------------------------------------
     def advance_clock(self, **delta) -> datetime:
-        """Move the simulator's clock, e.g. advance_clock(days=91)."""
-        return clock.advance(delta=timedelta(**delta))
+        """Move the simulator's clock, e.g. advance_clock(days=91); what fell due meanwhile
+        (room answers, attendee responses, late join URLs) happens."""
+        from m365sim.graph import later
+
+        now = clock.advance(delta=timedelta(**delta))
+        later.apply_due(now)
+        return now
+
+    # -- attendees -------------------------------------------------------------------------
+    def respond(
+        self,
+        attendee: Mailbox,
+        event: Event,
+        response: str,
+        *,
+        after: timedelta = timedelta(minutes=5),
+        propose: tuple[datetime, datetime] | None = None,
+    ) -> None:
+        """`attendee` answers the meeting `event` (any copy) `after` from now (simulated):
+        "accepted", "tentativelyAccepted" or "declined", optionally proposing a new time."""
+        from m365sim.graph import later
+
+        organizer_item = Event.objects.get(ical_uid=event.ical_uid, is_organizer=True)
+        later.attendee_answer_schedule(
+            event=organizer_item,
+            attendee=attendee,
+            response=response,
+            after=after,
+            proposed_start=propose[0] if propose else None,
+            proposed_end=propose[1] if propose else None,
+        )
 
     def now(self) -> datetime:
         return clock.now()

@@ -39,11 +39,11 @@ def test_an_admin_grants_tenant_wide_consent(m365):
     assert {"Place.Read.All", "Calendars.ReadWrite"} <= set(grant.scopes)
 
 
-def test_cancelled_admin_consent_is_access_denied_without_tenant(m365):
+def test_cancelled_admin_consent_is_consent_required_65004_without_tenant(m365):
     url = m365.sign_in(_url(m365), email=m365.admin.email, accept=False)
 
     query = _query(url)
-    assert query["error"] == "access_denied"
+    assert query["error"] == "consent_required"  # v2-admin-consent.md "Error response"
     assert query["admin_consent"] == "True" and query["state"] == "s-123"
     assert query["error_description"].startswith("AADSTS65004")
     assert "tenant" not in query
@@ -61,4 +61,12 @@ def test_a_non_admin_gets_need_admin_approval(m365):
     answer = browser.submit(page, action="back")
     query = _query(answer.headers["Location"])
     assert query["error"] == "access_denied" and query["admin_consent"] == "True"
+    assert not Grant.objects.exists()
+
+
+def test_common_is_refused_for_admin_consent(m365):
+    # v2-admin-consent: "Do not use 'common'"; a tenant or `organizations` is required.
+    page = m365.browser().open(_url(m365, tenant="common"))
+
+    assert 'data-aadsts="50000"' in page.text
     assert not Grant.objects.exists()

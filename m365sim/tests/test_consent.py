@@ -106,14 +106,16 @@ def test_going_back_from_need_admin_approval_redirects_access_denied(m365):
     assert result["error"] == "access_denied"
 
 
-def test_disabled_user_consent_needs_admin_approval_even_for_user_read(m365):
+def test_disabled_user_consent_needs_admin_approval_even_for_user_read_90093(m365):
     m365.tenant.users_may_consent = False
     m365.tenant.save()
     _, flow = _start(m365, ["User.Read"])
 
     with pytest.raises(SignInStopped) as stopped:
         m365.sign_in(flow["auth_uri"])
-    assert stopped.value.aadsts == 90094
+    # Tenant policy forbids user consent: AADSTS90093 (entra-docs,
+    # application-sign-in-unexpected-user-consent-error.md).
+    assert stopped.value.aadsts == 90093
 
 
 def test_with_the_workflow_a_user_requests_approval_90095(m365):

@@ -76,6 +76,9 @@ class RoomForm(forms.ModelForm):
             "is_wheelchair_accessible",
             "booking_type",
             "auto_accept",
+            "answer_delay_seconds",
+            "booking_window_days",
+            "book_in_policy",
             "places_visible_from",
             "freebusy_shared",
         ]

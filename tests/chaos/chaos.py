@@ -82,6 +82,8 @@ class Beat(threading.Thread):
             status=CandidateEmail.Status.PENDING, next_attempt_at__gt=cap
         ).update(next_attempt_at=cap)
         MailboxPause.objects.filter(until__gt=cap).update(until=cap)
+        # Follow-up reads of the rooms' later answers (1 min .. 1 h after a write).
+        CalendarEvent.objects.filter(followup_at__gt=cap).update(followup_at=cap)
         swept = sync_sweep()
         mails = 0
         try:
@@ -241,6 +243,7 @@ class Chaos:
         calendars = oracle.calendars(company=world.company)
         mails = oracle.emails(company=world.company)
         traffic = oracle.graph_traffic(since=since)
+        erased = oracle.erasures(company=world.company, names=workload.erased_names)
         dirty, open_mails = self._open_work()
         ops = workload.count.ops
         result = {
@@ -254,6 +257,12 @@ class Chaos:
             "orphaned": calendars["orphaned"],
             "emails_duplicated": mails["emails_duplicated"],
             "emails_lost": mails["emails_lost"],
+            "erasure_name_left": erased["erasure_name_left"],
+            "erasure_traces": erased["erasure_traces"],
+            "erasure_open": erased["erasure_open"],
+            "erasures": erased["erasures"],
+            "erased_events": erased["erased_events"],
+            "erased_events_patched_again": erased["erased_events_patched_again"],
             "graph_calls_per_op": round(traffic["calls"] / max(ops, 1), 2),
             "max_in_flight_per_mailbox": traffic["max_in_flight_per_mailbox"],
             "seconds_to_converge": round(seconds_to_converge, 1),
@@ -262,19 +271,24 @@ class Chaos:
             "ops_by_kind": dict(sorted(workload.count.by_kind.items())),
             "applied_then_failed_writes": traffic["applied_then_failed_writes"],
             "mailbox_concurrency_429": traffic["mailbox_concurrency_429"],
-            "broker_errors_in_ops": workload.count.broker_errors,
+            "failed_ops": workload.count.failed,
+            "failed_op_examples": workload.count.failures,
             "worker_exits_restarted": self.worker_exits,
             "rejected_ops": workload.count.rejected,
             "converged": converged,
             "unconverged_records": dirty,
             "open_emails": open_mails,
             "chaos_phase_s": round(chaos_s, 1),
-            "examples": calendars["examples"] + mails["email_examples"],
+            "examples": calendars["examples"]
+            + mails["email_examples"]
+            + erased["erasure_examples"],
         }
-        counts = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost")
+        counts = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost",
+                  "erasure_name_left", "erasure_traces", "erasure_open")  # fmt: skip
         result["ok"] = (
             converged
             and not any(result[name] for name in counts)
+            and result["failed_ops"] == 0
             and result["max_in_flight_per_mailbox"] <= MAX_IN_FLIGHT
             and self.kills_done == self.args.kills
         )

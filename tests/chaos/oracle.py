@@ -13,10 +13,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
+from django.apps import apps
+from django.db import models, router
+
 from calendar_integration.sync.models import CalendarEvent
 from calendar_integration.sync.payloads import PROPERTY_ID, TEAMS_LOCATION
 from ebms.mail.models import StoredMail
-from ebms.recruiting.models import Appointment, AppointmentKind, CandidateEmail, Proposal
+from ebms.recruiting.models import (
+    Appointment,
+    AppointmentKind,
+    CandidateEmail,
+    Erasure,
+    Proposal,
+)
 from m365sim.models import Event, RequestLogEntry
 
 Status = CandidateEmail.Status
@@ -155,6 +164,8 @@ def emails(*, company) -> dict:
     rows = CandidateEmail.objects.filter(company=company).order_by("version", "pk")
     latest: dict[tuple[str, int], CandidateEmail] = {}
     for row in rows:
+        if not row.to:
+            continue  # an erased candidate's row (issue 15): his stored mails are gone on purpose
         if row.status != Status.SUPERSEDED:
             owner = ("a", row.appointment_id) if row.appointment_id else ("p", row.proposal_id)
             latest[owner] = row  # the newest row that was not superseded must have gone out
@@ -204,4 +215,62 @@ def graph_traffic(*, since: datetime | None = None) -> dict:
         "applied_then_failed_writes": applied_writes,
         "max_in_flight_per_mailbox": peak,
         "mailbox_concurrency_429": concurrency_429,
+    }
+
+
+def _ebms_texts():
+    """Every text and JSON column of every model in EBMS's database, row by row."""
+    for model in apps.get_models():
+        if router.db_for_read(model) != "default" or model._meta.proxy:
+            continue
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+        ]
+        if fields:
+            for row in model._default_manager.using("default").values_list(*fields).iterator():
+                yield model._meta.label, " ".join(str(value) for value in row)
+
+
+def erasures(*, company, names: list[str]) -> dict:
+    """GDPR erasures (issue 15): no Outlook copy (any mailbox, cancelled ones too) and no EBMS
+    row keeps an erased candidate's unique name; no erasure still has Outlook work open; how
+    often each erased event was PATCHed (1 = scrubbed once, more = a repeated PATCH)."""
+    wanted = [name.lower() for name in names]
+    name_left, examples = 0, []
+    for event in Event.objects.select_related("mailbox").iterator():
+        text = f"{event.subject} {event.body_content}".lower()
+        if any(name in text for name in wanted):
+            name_left += 1
+            examples.append(f"{event.mailbox.email}: {event.subject}")
+    traces = 0
+    for label, text in _ebms_texts():
+        if any(name in text.lower() for name in wanted):
+            traces += 1
+            examples.append(f"EBMS {label}")
+    records = (
+        CalendarEvent.objects.filter(company=company, erasure__isnull=False)
+        .exclude(graph_id="")
+        .select_related("erasure")
+    )
+    scrubs = [
+        RequestLogEntry.objects.filter(
+            method="PATCH", status=200, at__gte=r.erasure.at, path__endswith=f"/{r.graph_id}"
+        ).count()
+        for r in records
+        if r.scrub_result == "scrubbed"
+    ]
+    open_work = Erasure.objects.filter(company=company).filter(
+        models.Q(outlook_pending__gt=0) | models.Q(outlook_failed__gt=0)
+    )
+    return {
+        "erasures": Erasure.objects.filter(company=company).count(),
+        "erased_events": len(records),
+        "erasure_name_left": name_left,
+        "erasure_traces": traces,
+        "erasure_open": open_work.count(),
+        "erased_events_not_patched": sum(1 for n in scrubs if n == 0),
+        "erased_events_patched_again": sum(1 for n in scrubs if n > 1),
+        "erasure_examples": examples[:10],
     }

@@ -28,7 +28,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__"),
 ]
 
-COUNTS = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost")
+COUNTS = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost",
+          "erasure_name_left", "erasure_traces", "erasure_open")  # fmt: skip
 
 
 def _url(alias: str) -> str:
@@ -60,6 +61,7 @@ def test_the_calendars_converge_to_what_ebms_wants_under_faults_kills_and_a_redi
     assert result["ops"] == 200
     assert result["kills"] == 1
     assert result["redis_outage_s"] >= 5
+    assert result["failed_ops"] == 0, result  # an exception in an EBMS request is a failure
     assert result["converged"], result
     assert {name: result[name] for name in COUNTS} == dict.fromkeys(COUNTS, 0), result
     assert result["max_in_flight_per_mailbox"] <= 4, result

@@ -1,6 +1,7 @@
 """The seeded workload of a chaos run: a company with N connected recruiters, then a stream of
 recruiting operations through the real services (create 30 %, time change 45 % incl. bursts of
-5 edits within 2 s, cancel 15 %, proposals and picks 10 %).
+5 edits within 2 s, cancel 15 %, proposals and picks 10 %, plus GDPR erasures of a candidate
+(weight 5: delete or anonymise, his upcoming appointments cancelled by the erasure).
 
 Every choice comes from one random.Random(seed); the operations' effects do not depend on the
 sync, so the same seed gives the same operations in the same order.
@@ -22,27 +23,31 @@ from calendar_integration.microsoft.identity import BASE_SCOPES, token_state_sto
 from calendar_integration.models import ConnectionState, MicrosoftConnection
 from ebms.accounts.models import Company, Role, User
 from ebms.accounts.services import booking_activate
-from ebms.recruiting.models import JOIN_INFO_PLACEHOLDER, Appointment, Proposal
+from ebms.recruiting.models import JOIN_INFO_PLACEHOLDER, Appointment, Erasure, Proposal
 from ebms.recruiting.services import (
     appointment_cancel,
     appointment_create,
     appointment_update,
+    candidate_erase,
     proposal_create,
     proposal_pick,
     proposal_withdraw,
 )
 from ebms.recruiting.tests import factories
 from m365sim.identity import directory
-from m365sim.seed_directory import DEMO_PASSWORD, tenant_ensure, user_ensure
+from m365sim.seed_directory import DEMO_PASSWORD, room_ensure, tenant_ensure, user_ensure
 
 DOMAIN = "chaos.example"
 BURST = 5
+ROOMS = 3
+ROOM_SHARE = 0.5  # of the on-site appointments book a room of the tenant
+ROOM_ANSWER_SECONDS = 5  # asynchronous room answers switched on (simulated = wall clock here)
 BURST_GAP = 0.35  # 5 edits within 2 s
 BURST_SHARE = 0.2  # of the time-change choices
 # Shares of operations: create 30 %, time change 45 %, cancel 15 %, proposals 10 %. A burst
 # choice runs 5 operations, so the time-change choice weighs 45 / (1 + 4 * 0.2) = 25.
 MIX = (("create", 30), ("time", 45 / (1 + (BURST - 1) * BURST_SHARE)), ("cancel", 15),
-       ("proposal", 10))  # fmt: skip
+       ("proposal", 10), ("erase", 5))  # fmt: skip
 
 
 @dataclass
@@ -50,6 +55,10 @@ class World:
     company: Company
     recruiters: list[User]
     observers: list[User]
+    # Room mailboxes of the tenant (name, e-mail): their booking assistant answers
+    # ROOM_ANSWER_SECONDS after each create/time change (asynchronous, as Exchange does).
+    rooms: list[tuple[str, str]] = field(default_factory=list)
+    admin: User | None = None  # erases candidates (issue 15)
 
 
 def world_build(*, recruiters: int) -> World:
@@ -78,7 +87,20 @@ def world_build(*, recruiters: int) -> World:
         )  # fmt: skip
         for n in range(1, 4)
     ]
-    return World(company=company, recruiters=people, observers=observers)
+    rooms = []
+    for n in range(1, ROOMS + 1):
+        room = room_ensure(
+            tenant=tenant,
+            email=f"raum{n}@{DOMAIN}",
+            display_name=f"Raum {n}",
+            capacity=6,
+            answer_delay_seconds=ROOM_ANSWER_SECONDS,
+        )
+        rooms.append((room.display_name, room.email))
+    admin = factories.user(
+        company=company, role=Role.COMPANY_ADMIN, first_name="Admin", email=f"admin@{DOMAIN}"
+    )
+    return World(company=company, recruiters=people, observers=observers, rooms=rooms, admin=admin)
 
 
 def _connect(user: User, email: str) -> MicrosoftConnection:
@@ -116,7 +138,10 @@ class Counters:
     ops: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     rejected: int = 0  # the service refused (validation): none expected
-    broker_errors: int = 0  # committed, but the on-commit enqueue raised (Redis down)
+    # An operation that raised anything but a validation error: in a request that is an
+    # error page (Redis down must degrade, never fail). Any failed op fails the run.
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)
 
 
 class Workload:
@@ -130,6 +155,8 @@ class Workload:
         self.live: list[int] = []  # appointments not cancelled
         self.open: list[int] = []  # open proposals
         self.count = Counters()
+        self.candidates: list[int] = []  # not erased
+        self.erased_names: list[str] = []  # unique last names of erased candidates (oracle)
 
     # -- choosing ----------------------------------------------------------------------------
     def step(self, *, budget: int) -> int:
@@ -139,10 +166,12 @@ class Workload:
             action = "time"
         if action in ("time", "cancel") and not self.live:
             action = "create" if self.created < self.max_appointments else "proposal"
+        if action == "erase" and not self.candidates:
+            action = "proposal"
         if action == "time" and budget >= BURST and self.rng.random() < BURST_SHARE:
             return self._burst()
         return {"create": self._create, "time": self._time, "cancel": self._cancel,
-                "proposal": self._proposal}[action]()  # fmt: skip
+                "proposal": self._proposal, "erase": self._erase}[action]()  # fmt: skip
 
     def _when(self) -> tuple[datetime, datetime]:
         start = factories.future(
@@ -156,6 +185,8 @@ class Workload:
         fields = {"kind": kind}
         if kind == "onsite":
             fields["location"] = self.rng.choice(("Domstraße 1, Köln", "Hauptstraße 5, Berlin"))
+            if self.world.rooms and self.rng.random() < ROOM_SHARE:
+                fields["room_name"], fields["room_email"] = self.rng.choice(self.world.rooms)
         if kind == "online":
             fields["candidate_message"] = f"Hallo!\n\n{JOIN_INFO_PLACEHOLDER}\n\nBis bald"
         return fields
@@ -165,7 +196,8 @@ class Workload:
 
     # -- running -----------------------------------------------------------------------------
     def _run(self, kind: str, call, *, fallback=None):
-        """Run a service; a broker error after the commit leaves the change in place."""
+        """Run a service as a request would; an exception is a failed operation (an error
+        page), even when its change was committed before the exception."""
         from django.core.exceptions import ValidationError
 
         try:
@@ -173,8 +205,10 @@ class Workload:
         except ValidationError:
             self.count.rejected += 1
             return None
-        except Exception:  # noqa: BLE001 - Redis down: the on-commit enqueue of the e-mail raised
-            self.count.broker_errors += 1
+        except Exception as exc:  # noqa: BLE001 - counted and reported: it fails the run
+            self.count.failed += 1
+            if len(self.count.failures) < 5:
+                self.count.failures.append(f"{kind}: {type(exc).__name__}: {exc}"[:300])
             result = fallback() if fallback else None
         self.count.ops += 1
         self.count.by_kind[kind] = self.count.by_kind.get(kind, 0) + 1
@@ -186,8 +220,11 @@ class Workload:
         self.created += 1
         title = f"Chaos {self.created}"
         application = factories.application(
-            company=self.world.company, email=f"kandidat{self.created}@bewerber.example"
+            company=self.world.company,
+            email=f"kandidat{self.created}@bewerber.example",
+            last_name=self._unique_name(),
         )
+        self.candidates.append(application.candidate_id)
         appointment = self._run(
             "create",
             lambda: appointment_create(
@@ -263,8 +300,11 @@ class Workload:
         recruiter = self.rng.choice(self.world.recruiters)
         slots = sorted({self._when() for _ in range(self.rng.randint(2, 3))})
         application = factories.application(
-            company=self.world.company, email=f"vorschlag{len(self.open)}@bewerber.example"
+            company=self.world.company,
+            email=f"vorschlag{len(self.open)}@bewerber.example",
+            last_name=self._unique_name(),
         )
+        self.candidates.append(application.candidate_id)
         fields = self._kind_fields()
         proposal = self._run(
             "proposal",
@@ -281,4 +321,39 @@ class Workload:
         )
         if proposal is not None:
             self.open.append(proposal.pk)
+        return 1
+
+    def _unique_name(self) -> str:
+        # No name is a part of another (Q0001Z is not inside Q0011Z): the oracle searches for it.
+        return f"Q{len(self.candidates) + len(self.erased_names) + 1:04d}Z"
+
+    def _erase(self) -> int:
+        """GDPR erasure (issue 15) by the company admin; upcoming appointments are cancelled."""
+        from ebms.recruiting.models import Candidate
+
+        candidate = Candidate.objects.get(
+            pk=self.candidates.pop(self.rng.randrange(len(self.candidates)))
+        )
+        mode = self.rng.choice([Erasure.Mode.DELETED, Erasure.Mode.ANONYMISED])
+        live = set(
+            Appointment.objects.filter(application__candidate=candidate).values_list(
+                "pk", flat=True
+            )
+        )
+        proposals = set(
+            Proposal.objects.filter(application__candidate=candidate).values_list("pk", flat=True)
+        )
+        name = candidate.last_name
+        self._run(
+            "erase",
+            lambda: candidate_erase(
+                candidate=candidate, by=self.world.admin, mode=mode, cancel_upcoming=True
+            ),
+        )
+        if Erasure.objects.filter(candidate_ref=candidate.pk).exists():
+            self.erased_names.append(name)
+            self.live = [pk for pk in self.live if pk not in live]
+            self.open = [pk for pk in self.open if pk not in proposals]
+        else:
+            self.candidates.append(candidate.pk)  # refused or rolled back: still there
         return 1

@@ -96,6 +96,10 @@ def _seed() -> dict:
     # The simulator's Muster GmbH tenant: mailboxes for the EBMS users above, the tenant
     # admin it-admin@, rooms and two weeks of existing events (as `make demo` seeds it).
     seed_muster()
+    # The booking assistant answers after the create (asynchronous, as in Exchange); with no
+    # delay its answer is there by the time the simulator's week view is opened (the page
+    # applies what is due; the test thread cannot move the simulator clock once pages run).
+    Mailbox.objects.filter(email=f"raum.rhein@{DOMAIN}").update(answer_delay_seconds=0)
     return {
         "company": company,
         "admin": admin,
@@ -179,7 +183,7 @@ def test_trial_connection_and_planning_in_the_browser(m365, new_page, settings):
     lena = new_page()
     _recruiter_connects_without_a_consent_page(lena, journey)
     on_site, online = _recruiter_plans_on_site_with_a_room_and_online(lena, journey)
-    _candidate_mail_shows_the_teams_join_info(lena, journey)
+    _candidate_mail_shows_the_teams_join_info(new_page(), journey)
     _calendars_in_the_simulator_show_both_events(lena, journey, on_site, online)
 
 
@@ -311,20 +315,23 @@ def _recruiter_plans_on_site_with_a_room_and_online(lena, j: Journey) -> tuple[t
     return on_site, online
 
 
-def _candidate_mail_shows_the_teams_join_info(lena, j: Journey) -> None:
-    lena.goto(f"{j.base}/demo/mails/")
-    mails = lena.locator("table.table tbody tr", has_text="sophie.wagner@example.org")
+def _candidate_mail_shows_the_teams_join_info(anna, j: Journey) -> None:
+    """The company admin reads the candidate's mail on the demo mail page (login required;
+    a recruiter may not, issue 11.6)."""
+    _login(anna, j.base, j.admin.email)
+    anna.goto(f"{j.base}/demo/mails/")
+    mails = anna.locator("table.table tbody tr", has_text="sophie.wagner@example.org")
     expect(mails).to_have_count(2)
-    j.shot(lena, "demo-mails")
-    _submit(lena.get_by_role("link", name="Einladung: Zweitgespräch (online)"))
-    text_part = lena.locator("pre").first
+    j.shot(anna, "demo-mails")
+    _submit(anna.get_by_role("link", name="Einladung: Zweitgespräch (online)"))
+    text_part = anna.locator("pre").first
     expect(text_part).to_contain_text("https://teams.microsoft.com/l/meetup-join/")
     expect(text_part).to_contain_text("Besprechungs-ID")
     expect(text_part).not_to_contain_text("[[Online-Meeting-Teilnahme]]")
-    html_part = lena.frame_locator("iframe").locator("body")
+    html_part = anna.frame_locator("iframe").locator("body")
     expect(html_part).to_contain_text("Microsoft Teams-Besprechung")
     expect(html_part).to_contain_text("Klicken Sie hier, um an der Besprechung teilzunehmen")
-    j.shot(lena, "candidate-mail-teams-join-info")
+    j.shot(anna, "candidate-mail-teams-join-info")
 
 
 def _calendars_in_the_simulator_show_both_events(lena, j: Journey, on_site, online) -> None:

@@ -138,6 +138,6 @@ def test_a_worker_killed_mid_create_leaves_exactly_one_event_per_appointment(m36
             if {"id": PROPERTY_ID, "value": str(record.key)} in event.extended_properties
         ]
         assert len(mine) == 1, f"{appointment.title}: {len(mine)} events"
-        assert mine[0].graph_id == record.graph_id
+        assert mine[0].immutable_id == record.graph_id
         assert mine[0].start == appointment.starts_at
         assert mine[0].subject.startswith(appointment.title)

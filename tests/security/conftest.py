@@ -64,6 +64,8 @@ def url_for(name: str, world: dict) -> str:
         from ebms.recruiting.links import proposal_token
 
         return reverse(name, args=[proposal_token(world["proposal"])])
+    if obj == "session":
+        return reverse(name, args=[world["proposal"].pk])
     return reverse(name, args=[world[obj].pk])
 
 
@@ -117,6 +119,7 @@ def world(db) -> dict:
     )
     CalendarEvent.objects.create(company=a, appointment=appointment, connection=connection)
     mail = StoredMail.objects.create(
+        company=a,
         from_email="noreply@ebms.example",
         to=application.candidate.email,
         subject="Einladung: A-Termin",

@@ -44,7 +44,7 @@ def _forge(payload: dict, **kwargs) -> str:
 
 
 def test_a_valid_link_is_the_control(client, world):
-    response = client.get(_path(proposal_token(world["proposal"])))
+    response = client.post(_path(proposal_token(world["proposal"])), follow=True)
     assert response.status_code == 200
     assert response.content.decode().count('name="slot"') == 2
 
@@ -93,7 +93,8 @@ def test_an_expired_link_is_gone(client, world, settings):
 def test_a_used_link_cannot_pick_again(client, world):
     token = proposal_token(world["proposal"])
     first, second = world["proposal"].slots.order_by("starts_at")
-    assert client.post(_path(token), {"slot": first.pk}).status_code == 200
+    page = client.post(_path(token))["Location"]  # opening the proposals exchanges the token
+    assert client.post(page, {"slot": first.pk}).status_code == 200
     picked = Appointment.objects.get(proposal=world["proposal"])
 
     _assert_refused(client, world, token, status=410, text="bereits verwendet")

@@ -106,7 +106,7 @@ def _pages(world) -> dict[str, str]:
         response = client.get(url)
         assert response.status_code == 200, url
         pages[url] = response.content.decode()
-    public = Client().get(urlsplit(proposal_link_for(proposal)).path)
+    public = Client().post(urlsplit(proposal_link_for(proposal)).path, follow=True)
     assert public.status_code == 200
     pages["candidate page"] = public.content.decode()
     return pages

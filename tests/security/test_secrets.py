@@ -3,18 +3,30 @@
 A canary: alice connects through the real flow against the live simulator; her tokens (every
 access, refresh and id token the simulator handed out, read from the decrypted cache) are then
 searched in the raw database, in every log record (all loggers at DEBUG), in every e-mail,
-in every Celery task's arguments, in an error page and in the Django admin.
+in every Celery task's arguments, in an error page and in the Django admin. The web server's
+access log (runserver's over a whole journey, gunicorn's with our gunicorn.conf.py) holds no
+OAuth code, no token and no candidate link token; a link token read in some other log picks
+nothing once the candidate opened it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from celery import signals
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib import admin
 from django.db import connection as db
 from django.test import Client
@@ -27,6 +39,8 @@ from calendar_integration.microsoft.identity import token_for
 from calendar_integration.models import ConnectionState, MicrosoftConnection
 from calendar_integration.tasks import tokens_keep_alive
 from calendar_integration.tests.conftest import connect
+from ebms.recruiting.links import proposal_link_for
+from ebms.recruiting.models import Appointment
 
 from .conftest import client_for
 
@@ -199,3 +213,142 @@ def test_keep_alive_tasks_take_no_token_arguments(m365, connected, canary):
     canary.harvest(connected)
     assert canary.tasks
     assert canary.found_in("\n".join(canary.tasks)) == []
+
+
+# --- The web server's access log (issue 11.8) -------------------------------------------
+
+
+@pytest.fixture
+def access_log(m365, live_server):
+    """The live server writes every request line as `runserver` does (logger django.server,
+    with the project's LOGGING); the lines are collected here."""
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    httpd = live_server.thread.httpd
+    quiet = httpd.RequestHandlerClass
+    handler = Collect(level=logging.INFO)
+    logger = logging.getLogger("django.server")
+    logger.addHandler(handler)
+    httpd.RequestHandlerClass = WSGIRequestHandler  # runserver's handler: logs each request
+    yield lines
+    httpd.RequestHandlerClass = quiet
+    logger.removeHandler(handler)
+
+
+def _post(browser, url: str, data: dict):
+    """A form post of this browser (CSRF token from its cookie)."""
+    token = browser.session.cookies.get(django_settings.CSRF_COOKIE_NAME)
+    return browser.session.post(
+        url, {"csrfmiddlewaretoken": token, **data}, allow_redirects=False, timeout=30
+    )
+
+
+def test_the_access_log_of_a_journey_holds_no_usable_secret(
+    m365, live_server, world, canary, access_log
+):
+    base = live_server.url
+    alice = world["alice"]
+    # alice's browser: logged in (session cookie of a test login), then connects to Microsoft.
+    login = Client()
+    login.force_login(alice)
+    recruiter = m365.browser()
+    recruiter.session.cookies.set(
+        django_settings.SESSION_COOKIE_NAME,
+        login.cookies[django_settings.SESSION_COOKIE_NAME].value,
+    )
+    assert recruiter.open(f"{base}/kalender/verbinden/").status_code == 200
+    started = _post(recruiter, f"{base}/kalender/verbinden/start/", {"rooms": "0", "next": ""})
+    assert started.status_code == 302
+    callback_url = m365.sign_in(started.headers["Location"], email=m365.recruiter.email)
+    code = parse_qs(urlsplit(callback_url).query)["code"][0]
+    assert recruiter.open(callback_url).status_code == 302  # connected
+    canary.harvest(MicrosoftConnection.objects.get(user=alice))
+    assert canary.secrets
+
+    # The candidate opens his link (its token is exchanged) and picks a slot.
+    proposal = world["proposal"]
+    link = proposal_link_for(proposal)
+    token = urlsplit(link).path.rstrip("/").rsplit("/", 1)[1]
+    candidate = m365.browser()
+    assert candidate.open(link).status_code == 200  # the link's page: a button
+    opened = _post(candidate, link, {})
+    assert opened.status_code == 302 and token not in opened.headers["Location"]
+    page_url = base + opened.headers["Location"]
+    assert 'name="slot"' in candidate.open(page_url).text
+    first = proposal.slots.order_by("starts_at").first()
+    picked = _post(candidate, page_url, {"slot": str(first.pk)})
+    assert picked.status_code == 200 and Appointment.objects.filter(proposal=proposal).exists()
+
+    log = "\n".join(access_log)
+    assert "/kalender/verbinden/callback/?code=" in log and "/vorschlag/" in log  # it logged
+    assert code not in log
+    assert token not in log and token[:20] not in log
+    assert canary.found_in(log) == [] and "eyJ" not in log
+
+
+def test_a_link_token_read_in_a_log_picks_nothing_after_the_first_open(m365, live_server, world):
+    """Logs we do not write ourselves (a proxy) may hold the link: it is exchanged already."""
+    proposal = world["proposal"]
+    link = proposal_link_for(proposal)
+    candidate, reader = m365.browser(), m365.browser()
+    candidate.open(link)
+    page_url = live_server.url + _post(candidate, link, {}).headers["Location"]
+
+    again = candidate.open(link)  # the candidate clicks the mail's link again: same page
+    stolen = reader.open(link)
+    forged = _post(reader, page_url, {"slot": str(proposal.slots.first().pk)})
+
+    assert live_server.url + again.headers["Location"] == page_url
+    assert stolen.status_code == 403 and 'name="slot"' not in stolen.text
+    assert forged.status_code in (403, 404)
+    assert not Appointment.objects.filter(proposal=proposal).exists()
+
+
+def test_gunicorns_access_log_redacts_the_oauth_code_and_link_tokens(tmp_path):
+    """The production server with the repository's gunicorn.conf.py (as in the Dockerfile)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    access = tmp_path / "access.log"
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "M365SIM_DATABASE_URL": f"sqlite:///{tmp_path / 'sim.sqlite3'}",
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "ebms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--access-logfile", str(access)],
+        cwd=django_settings.BASE_DIR, env=environment,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    token = "eyJwIjo0MiwibiI6InNlY3JldC1ub25jZSJ9:1vLogT:c2lnbmF0dXJlLW9mLXRoZS1saW5r"
+    try:
+        session = requests.Session()
+        for _ in range(240):  # until the worker answers (nothing timed is asserted)
+            if server.poll() is not None:
+                break
+            try:
+                session.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        base = f"http://127.0.0.1:{port}"
+        session.get(f"{base}/kalender/verbinden/callback/?code=GEHEIMER-CODE-4711&state=S-0815",
+                    allow_redirects=False, timeout=30)  # fmt: skip
+        session.get(f"{base}/vorschlag/{token}/", allow_redirects=False, timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    log = access.read_text()
+    assert "/kalender/verbinden/callback/" in log and "/vorschlag/" in log  # both were logged
+    assert "GEHEIMER-CODE-4711" not in log and "S-0815" not in log
+    assert token not in log and "eyJ" not in log

@@ -23,7 +23,8 @@ PUBLIC, MEMBER, PLANNER, ADMIN, DEBUG = "public", "member", "planner", "admin", 
 class Entry:
     access: str
     # Key of the object (in the security world fixture) whose id the URL takes; "token"
-    # for the candidate link (a signed token, tested in test_candidate_links.py).
+    # for the candidate link (a signed token, tested in test_candidate_links.py); "session"
+    # for the candidate's page (the proposal id; access by the session's nonce).
     obj: str | None = None
     # Answers 405 to GET before any check (require_POST outermost): nothing to look up.
     post_only: bool = False
@@ -41,6 +42,10 @@ CATALOGUE: dict[str, Entry] = {
     "recruiting:candidate_create": Entry(PLANNER),
     "recruiting:candidate_detail": Entry(MEMBER, "candidate"),
     "recruiting:application_create": Entry(PLANNER, "candidate"),
+    # GDPR (issue 15): recruiters only when the company allows it (off by default).
+    "recruiting:candidate_erase": Entry(ADMIN, "candidate"),
+    "recruiting:application_status": Entry(PLANNER, "application"),
+    "recruiting:privacy": Entry(ADMIN),
     "recruiting:application_detail": Entry(MEMBER, "application"),
     "recruiting:appointment_create": Entry(PLANNER, "application"),
     "recruiting:proposal_create": Entry(PLANNER, "application"),
@@ -52,6 +57,8 @@ CATALOGUE: dict[str, Entry] = {
     "recruiting:proposal_detail": Entry(MEMBER, "proposal"),
     "recruiting:proposal_withdraw": Entry(PLANNER, "proposal"),
     "recruiting:candidate_proposal": Entry(PUBLIC, "token"),
+    # The token-free page after the link's exchange: the browser session's nonce decides.
+    "recruiting:candidate_proposal_page": Entry(PUBLIC, "session"),
     "calendar_integration:connect": Entry(PLANNER),
     "calendar_integration:connect_start": Entry(PLANNER),
     # Microsoft's redirect: sends anonymous users to the login, checks the flow's owner.
@@ -62,6 +69,7 @@ CATALOGUE: dict[str, Entry] = {
     "calendar_integration:overview": Entry(ADMIN),
     "calendar_integration:sync_status": Entry(MEMBER, "appointment"),
     "calendar_integration:sync_retry": Entry(PLANNER, "appointment", post_only=True),
+    "calendar_integration:sync_teams_retry": Entry(PLANNER, "appointment", post_only=True),
     "calendar_integration:sync_reapply": Entry(PLANNER, "appointment", post_only=True),
     "calendar_integration:sync_move": Entry(PLANNER, "appointment", post_only=True),
     # Observers may report a problem too (a note to the EBMS team, no change to the event).
@@ -113,7 +121,7 @@ def names(*, access: tuple[str, ...] | None = None, with_id: bool | None = None)
     for name, entry in CATALOGUE.items():
         if access is not None and entry.access not in access:
             continue
-        takes_id = entry.obj not in (None, "token")
+        takes_id = entry.obj not in (None, "token", "session")
         if with_id is not None and takes_id != with_id:
             continue
         found.append(name)

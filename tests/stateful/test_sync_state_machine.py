@@ -320,7 +320,7 @@ class SyncMachine(RuleBasedStateMachine):
             wanted.add(key)
             event = remote.get(key)
             assert event is not None, f"appointment {appointment.pk} missing in Outlook"
-            assert event.graph_id == record.graph_id
+            assert event.immutable_id == record.graph_id
             assert not event.is_cancelled and event.show_as == "busy"
             assert (event.start, event.end) == (appointment.starts_at, appointment.ends_at), (
                 f"appointment {appointment.pk}: Outlook {event.start}-{event.end}, "

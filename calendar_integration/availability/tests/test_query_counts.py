@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from calendar_integration.availability.models import Room
 from ebms.recruiting.tests import factories
 
 from .conftest import application, at, client_for
@@ -18,6 +20,12 @@ URL = reverse("calendar_integration:availability_picker")
 
 def _book(company, by, observers, count: int) -> None:
     app = application(company)
+    # Only a room of the company's tenant may be booked (issue 11.5): one from the stored list.
+    Room.objects.get_or_create(
+        company=company,
+        email="raum.alpha@contoso.example",
+        defaults={"name": "Raum Alpha", "last_seen_at": timezone.now()},
+    )
     start = at("2027-03-22", "07:00")
     for i in range(count):
         begin = start + timedelta(minutes=11 * i)

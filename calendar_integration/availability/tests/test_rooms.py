@@ -40,6 +40,18 @@ def test_the_refresh_reads_every_page_and_keys_rooms_by_email(m365, planner, mus
     assert RoomDirectory.objects.get(company=muster).refreshed_at is not None
 
 
+def test_250_rooms_are_read_with_top_and_next_links(m365, planner, muster):
+    for i in range(248):
+        m365.add_room(f"saal{i:03}", f"Saal {i:03}", capacity=8)
+    since = timezone.now()
+
+    rooms_refresh(connection=planner.microsoft_connection)
+
+    pages = log.calls(path_contains="/places/microsoft.graph.room", since=since)
+    assert len(pages) == 3 and all("$top=100" in c.path for c in pages)
+    assert Room.objects.filter(company=muster, is_listed=True).count() == 250
+
+
 def test_a_new_room_appears_only_after_microsofts_delay(m365, planner, muster):
     m365.add_room("raum.neu", "Raum Neu", places_visible_from=m365.now() + timedelta(hours=30))
     connection = planner.microsoft_connection

@@ -107,6 +107,15 @@ def time_passes() -> None:
     MailboxPause.objects.update(until=past)
 
 
+def answers_arrive(m365, *, seconds: int = 6, minutes_later: int = 2) -> dict:
+    """Exchange answers (the simulator clock passes `seconds`), then EBMS's minute sweep runs
+    `minutes_later` from now, when the first follow-up read is due."""
+    from calendar_integration.sync.services import sync_sweep
+
+    m365.advance_clock(seconds=seconds)
+    return sync_sweep(now=timezone.now() + timedelta(minutes=minutes_later))
+
+
 def as_outlook_user(m365, mailbox, method: str, path: str, **kwargs) -> requests.Response:
     """A call as the user himself (Outlook), straight to the simulator's Graph."""
     token = m365.access_token(mailbox, ["Calendars.ReadWrite"])

@@ -8,16 +8,24 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from calendar_integration.availability.models import Room
 from calendar_integration.sync.models import SyncStatus
 from calendar_integration.sync.payloads import PROPERTY_ID
 from ebms.recruiting.services import appointment_cancel, appointment_update
+from m365sim.graph import log
 from m365sim.models import Event
 
 from .conftest import calls, events_of, plan, record_of
 
 
 def test_planning_creates_one_event_with_one_call(m365, rita, alice, olaf, application):
+    # The room comes from the company's stored room list: no Graph lookup for it (issue 11.5).
+    Room.objects.create(
+        company=application.company, email=m365.rooms[0].email, name="Raum Alpha",
+        last_seen_at=timezone.now(),
+    )  # fmt: skip
     appointment = plan(
         application=application,
         by=alice,
@@ -34,7 +42,7 @@ def test_planning_creates_one_event_with_one_call(m365, rita, alice, olaf, appli
     assert record.status == SyncStatus.SYNCED
     assert record.synced_version == record.wanted_version
     (event,) = events_of(m365.recruiter)
-    assert event.graph_id == record.graph_id
+    assert event.immutable_id == record.graph_id
     assert event.transaction_id == record.transaction_id
     assert event.subject == "Vorstellungsgespräch – Dana Bewerber"
     assert event.organizer_address == m365.recruiter.email
@@ -122,3 +130,18 @@ def log_is_empty(m365) -> bool:
     from m365sim.graph import log
 
     return log.calls(mailbox=m365.recruiter.email) == []
+
+
+def test_an_event_without_attendees_is_deleted_not_cancelled(
+    m365, rita, alice, application, mailoutbox
+):
+    appointment = plan(application=application, by=alice, kind="online")
+    log.clear()
+
+    appointment_cancel(appointment=appointment, by=alice, reason="Stelle besetzt")
+
+    # event-cancel documents cancel as the organizer's action on a meeting; without
+    # attendees EBMS deletes the event (event-delete, 204).
+    assert [(c.method, c.status) for c in calls(m365.recruiter)] == [("DELETE", 204)]
+    assert not events_of(m365.recruiter)
+    assert record_of(appointment).removed

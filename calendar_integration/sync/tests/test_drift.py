@@ -109,7 +109,7 @@ def test_an_event_deleted_in_outlook_is_flagged_and_can_be_recreated(
     client_for(alice).post(reverse("calendar_integration:sync_reapply", args=[appointment.pk]))
     (event,) = events_of(m365.recruiter)
     record.refresh_from_db()
-    assert event.graph_id == record.graph_id and record.generation == 2
+    assert event.immutable_id == record.graph_id and record.generation == 2
     assert event.transaction_id.endswith("-2")
 
 

@@ -69,7 +69,7 @@ def test_the_pick_turns_its_hold_into_the_event_and_frees_the_others(
     appointment = proposal_pick(proposal=proposal, slot=chosen)
 
     (event,) = events_of(m365.recruiter)
-    assert event.graph_id == hold_id  # the hold itself became the appointment
+    assert event.immutable_id == hold_id  # the hold itself became the appointment
     assert event.show_as == "busy"
     assert not event.subject.startswith("Vorschlag")
     addresses = {a["emailAddress"]["address"]: a["type"] for a in event.attendees}

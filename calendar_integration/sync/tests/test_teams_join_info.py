@@ -78,10 +78,34 @@ def test_without_teams_the_email_waits_and_the_recruiter_is_told(
     assert appointment.emails.get().status == CandidateEmail.Status.WAITING
     assert not [m for m in mailoutbox if m.to == ["dana@bewerber.example"]]
     page = client_for(alice).get(reverse("calendar_integration:sync_status", args=[appointment.pk]))
-    assert "Keine Teams-Besprechung" in page.content.decode()
+    assert "Teams-Besprechung fehlt" in page.content.decode()
 
     # The recruiter unblocks it by typing a meeting link.
     appointment_update(appointment=appointment, by=alice, meeting_link="https://meet.example/dana")
 
     (mail,) = [m for m in mailoutbox if m.to == ["dana@bewerber.example"]]
     assert "https://meet.example/dana" in mail.body
+
+
+def test_a_new_meeting_url_after_a_body_change_is_mailed_once(
+    m365, rita, alice, application, mailoutbox
+):
+    appointment = plan(application=application, by=alice, kind="online")
+    old_url = record_of(appointment).join_url
+    # The kept join block no longer matches byte for byte (e.g. Outlook re-rendered it):
+    # Exchange answers the body PATCH with a new meeting URL.
+    record = record_of(appointment)
+    record.join_block = record.join_block.replace("Besprechungs-ID", "Meeting-ID")
+    record.save(update_fields=["join_block"])
+
+    appointment_update(appointment=appointment, by=alice, internal_description="Neue Notiz")
+    appointment_update(appointment=appointment, by=alice, internal_description="Noch eine")
+
+    (event,) = events_of(m365.recruiter)
+    new_url = event.online_meeting["joinUrl"]
+    record = record_of(appointment)
+    assert new_url != old_url and record.join_url == new_url
+    assert record.join_url_changed_at is not None
+    mails = [m for m in mailoutbox if m.to == ["dana@bewerber.example"]]
+    assert len(mails) == 2 and old_url in mails[0].body
+    assert new_url in mails[1].body

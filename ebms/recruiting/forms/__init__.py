@@ -3,13 +3,17 @@
 from .appointments import AppointmentForm, CancelForm, ProposalForm
 from .candidates import ApplicationForm, CandidateForm, CandidateSearchForm
 from .errors import add_service_errors
+from .privacy import ApplicationStatusForm, CandidateEraseForm, PrivacySettingsForm
 
 __all__ = [
     "AppointmentForm",
     "ApplicationForm",
+    "ApplicationStatusForm",
+    "CandidateEraseForm",
     "CancelForm",
     "CandidateForm",
     "CandidateSearchForm",
+    "PrivacySettingsForm",
     "ProposalForm",
     "add_service_errors",
 ]

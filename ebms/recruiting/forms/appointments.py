@@ -13,10 +13,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ebms.accounts.models import Company, User
+from ebms.accounts.submissions import SubmissionKeyMixin
 
 from ..models import JOIN_INFO_PLACEHOLDER, MAX_TEXT, MEETING_FIELDS, Appointment, AppointmentKind
 from ..selectors import company_planners, company_users_active
-from .timing import DATE_WIDGET, TIME_WIDGET, split, zoned
+from .timing import DATE_WIDGET, MAX_ID, TIME_WIDGET, date_in_range, split, zoned
 
 MAX_SLOTS = 5
 
@@ -27,8 +28,22 @@ PROPOSAL_FIELD_MAP = {"starts_at": None, "ends_at": None, "slots": None}
 SERVICE_FIELDS = ("recruiter", "observers", *MEETING_FIELDS)
 
 
-class _PlanningForm(forms.Form):
-    """Fields an appointment and a proposal share."""
+class _UsersField(forms.ModelMultipleChoiceField):
+    """Users by id; an id no database integer can hold is "not a valid choice", not a 500."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if str(pk).isdecimal() and int(pk) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class _PlanningForm(SubmissionKeyMixin, forms.Form):
+    """Fields an appointment and a proposal share (and the one-time submission key)."""
 
     kind = forms.ChoiceField(
         label=_("Art"),
@@ -40,7 +55,7 @@ class _PlanningForm(forms.Form):
     recruiter = forms.ModelChoiceField(
         label=_("Organisator"), queryset=User.objects.none(), empty_label=None
     )
-    observers = forms.ModelMultipleChoiceField(
+    observers = _UsersField(
         label=_("Beobachter"),
         queryset=User.objects.none(),
         required=False,
@@ -128,9 +143,13 @@ class _PlanningForm(forms.Form):
 class AppointmentForm(_PlanningForm):
     """One date, a start and an end time in the company's time zone."""
 
-    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
+    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET, validators=[date_in_range])
     start_time = forms.TimeField(label=_("Beginn"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("Ende"), widget=TIME_WIDGET)
+    # The version the edit form was read at: a save on an older version is refused.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
     field_order = ["kind", "title", "date", "start_time", "end_time", "recruiter", "observers"]
 
@@ -143,7 +162,7 @@ class AppointmentForm(_PlanningForm):
         initial = {name: getattr(appointment, name) for name in SERVICE_FIELDS}
         initial["recruiter"] = appointment.recruiter_id
         initial["observers"] = [u.pk for u in appointment.observers.all()]
-        initial.update(date=day, start_time=start, end_time=end)
+        initial.update(date=day, start_time=start, end_time=end, version=appointment.version)
         return initial
 
     def clean(self):
@@ -189,7 +208,7 @@ class ProposalForm(_PlanningForm):
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_SLOTS + 1):
             self.fields[f"slot{n}_date"] = forms.DateField(
-                label=_("Datum"), required=False, widget=DATE_WIDGET
+                label=_("Datum"), required=False, widget=DATE_WIDGET, validators=[date_in_range]
             )
             self.fields[f"slot{n}_start"] = forms.TimeField(
                 label=_("Beginn"), required=False, widget=TIME_WIDGET

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ebms.accounts.submissions import SubmissionKeyMixin
+
 from ..models import Application, Candidate
 from ..selectors import open_positions_for
 
@@ -18,7 +20,7 @@ class CandidateSearchForm(forms.Form):
     )
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(SubmissionKeyMixin, forms.ModelForm):
     """A new candidate of the user's company."""
 
     class Meta:
@@ -44,7 +46,7 @@ class CandidateForm(forms.ModelForm):
         return candidate
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SubmissionKeyMixin, forms.ModelForm):
     """An application of a candidate for one of the company's open positions."""
 
     class Meta:

@@ -10,6 +10,22 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Dates outside this range are typing errors; outside it time zone arithmetic overflows.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+# The largest id a database integer holds (SQLite raises OverflowError beyond it).
+MAX_ID = 2**63 - 1
+
+
+def date_in_range(value: date) -> None:
+    """Validator: a date between 1900 and 2100."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(
+            _("Bitte ein Datum zwischen %(first)d und %(last)d angeben."),
+            code="date_out_of_range",
+            params={"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+        )
+
+
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 
 

@@ -10,12 +10,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ebms.accounts.models import User
 
 from .. import emails, hooks
 from ..models import MEETING_FIELDS, Application, Appointment, AppointmentKind, CandidateEmail
-from .history import record
+from .history import changes_since, record
 from .join_info import safe_href
 from .validation import check_planner, validate_appointment
 
@@ -134,11 +135,41 @@ def _differs(field: str, old: Any, new: Any) -> bool:
     return old != new
 
 
-def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> Appointment:
+class ChangedMeanwhile(ValidationError):
+    """The appointment changed since the form was read: nothing was saved."""
+
+    def __init__(self, message: str, *, version: int) -> None:
+        super().__init__({NON_FIELD_ERRORS: [message]}, code="changed_meanwhile")
+        self.version = version
+
+
+FIELD_LABELS = {"recruiter": _lazy("Organisator"), "observers": _lazy("Beobachter")}
+
+
+def _changed_meanwhile(current: Appointment, *, read_version: int) -> ChangedMeanwhile:
+    changes = changes_since(current, version=read_version)
+    lines = []
+    for field, (before, after) in changes.items():
+        label = FIELD_LABELS.get(field) or str(
+            getattr(Appointment._meta.get_field(field), "verbose_name", None) or field
+        )
+        lines.append(f"{label}: {before or '–'} → {after or '–'}")
+    message = _("Der Termin wurde inzwischen geändert; Ihre Änderungen wurden nicht gespeichert.")
+    if lines:
+        message += " " + _("Geändert: %(changes)s.") % {"changes": "; ".join(lines)}
+    message += " " + _("Bitte prüfen Sie die Angaben und speichern Sie erneut.")
+    return ChangedMeanwhile(message, version=current.version)
+
+
+def appointment_update(
+    *, appointment: Appointment, by: User, read_version: int | None = None, **fields: Any
+) -> Appointment:
     """Change any of the create fields; a no-op when nothing differs.
 
     Every change raises `version`; a time change also raises `sequence`; a change the
     candidate sees (time, kind, place, his message, the typed link) queues an update mail.
+    With `read_version` (the version the form showed) a newer appointment is not
+    overwritten: ChangedMeanwhile names what changed, nothing is written or sent.
     """
     unknown = set(fields) - set(FIELDS)
     if unknown:
@@ -154,6 +185,8 @@ def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> 
             raise ValidationError(
                 {NON_FIELD_ERRORS: [_("Ein abgesagter Termin kann nicht geändert werden.")]}
             )
+        if read_version is not None and current.version != read_version:
+            raise _changed_meanwhile(current, read_version=read_version)
         old = _snapshot(current)
         new = {**old, **_clean(dict(fields))}
         new["observers"] = _observers(new["observers"], new["recruiter"])
@@ -170,6 +203,7 @@ def appointment_update(*, appointment: Appointment, by: User, **fields: Any) -> 
             observers=[u for u in new["observers"] if u.pk not in old_ids],
             check_past=bool(changed & TIME_FIELDS),
             check_recruiter="recruiter" in changed,
+            check_room="room_email" in changed,
             **{f: new[f] for f in FIELDS if f not in ("recruiter", "observers")},
         )
         for field in FIELDS:

@@ -39,5 +39,19 @@ def record(
         if before != after:
             changes[field] = [before, after]
     return AppointmentChange.objects.create(
-        appointment=appointment, by=by, action=action, changes=changes
+        appointment=appointment,
+        by=by,
+        action=action,
+        changes=changes,
+        version=appointment.version,
     )
+
+
+def changes_since(appointment: Appointment, *, version: int) -> dict[str, list[str]]:
+    """{field: [displayed value at `version`, displayed value now]} of later changes."""
+    merged: dict[str, list[str]] = {}
+    rows = appointment.changes.filter(version__gt=version).order_by("at", "id")
+    for row in rows:
+        for field, (before, after) in row.changes.items():
+            merged[field] = [merged.get(field, [before])[0], after]
+    return {field: pair for field, pair in merged.items() if pair[0] != pair[1]}

@@ -28,6 +28,7 @@ from ..models import (
 )
 
 MAX_DURATION = timedelta(hours=10)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # beyond: typing errors, overflowing zone arithmetic
 MIN_SLOTS, MAX_SLOTS = 2, 5
 MAX_LENGTHS = {
     "title": 200,
@@ -70,6 +71,10 @@ def time_errors(
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         # A naive time is ambiguous across DST; forms always produce aware times.
         return [("starts_at", _("Beginn und Ende brauchen eine Zeitzone."))]
+    if not (EARLIEST_YEAR <= starts_at.year <= LATEST_YEAR and ends_at.year <= LATEST_YEAR):
+        return [("starts_at", _("Bitte ein Datum zwischen %(first)d und %(last)d angeben.") % {
+            "first": EARLIEST_YEAR, "last": LATEST_YEAR,
+        })]  # fmt: skip
     errors = []
     if ends_at <= starts_at:
         errors.append(("ends_at", _("Das Ende muss nach dem Beginn liegen.")))
@@ -171,11 +176,13 @@ def validate_appointment(
     room_name: str = "",
     check_past: bool = True,
     check_recruiter: bool = True,
+    check_room: bool = True,
 ) -> None:
     """All rules of one appointment.
 
     On update: `check_past=False` when the time did not change, `check_recruiter=False`
-    when the organizer did not change, and `observers` only the newly added ones.
+    when the organizer did not change, `check_room=False` when the room did not change,
+    and `observers` only the newly added ones.
     """
     values = {
         "kind": kind,
@@ -197,8 +204,20 @@ def validate_appointment(
         observers=observers,
         values=values,
         check_recruiter=check_recruiter,
+        check_room=check_room,
     )
     errors.raise_if_any()
+
+
+def _check_room(errors: Errors, *, company: Company, recruiter: User | None, values: dict) -> None:
+    """A room address must be a room of the company's tenant (the calendar module decides):
+    it becomes a resource attendee of the Outlook event and sees its internal description."""
+    email = (values.get("room_email") or "").strip()
+    if not email or "room_email" in errors:
+        return
+    problem = hooks.room_problem(company=company, recruiter=recruiter, email=email)
+    if problem:
+        errors.add("room_email", problem)
 
 
 def _check_common(
@@ -209,6 +228,7 @@ def _check_common(
     observers: Iterable[User],
     values: dict[str, Any],
     check_recruiter: bool = True,
+    check_room: bool = True,
 ) -> None:
     _check_people(
         errors,
@@ -219,6 +239,8 @@ def _check_common(
     )
     _check_texts(errors, values)
     _check_kind(errors, company=company, recruiter=recruiter, values=values)
+    if check_room:
+        _check_room(errors, company=company, recruiter=recruiter, values=values)
 
 
 def slot_errors(slots: list[tuple[datetime, datetime]]) -> list[str]:

@@ -90,3 +90,16 @@ def recruiting_panels(context, slot: str) -> str:
     return mark_safe(  # noqa: S308 - panels are our own templates, autoescaped when rendered
         "".join(render_to_string(name, flat, request=request) for name in hooks.panels(slot))
     )
+
+
+@register.simple_tag
+def appointment_row_flags(appointments) -> dict:
+    """{pk: [flag]} from the row-flag providers (one call for the whole table)."""
+    from .. import hooks
+
+    return hooks.row_flags(appointments)
+
+
+@register.filter
+def flags_for(flags: dict, pk: int) -> list:
+    return flags.get(pk, []) if flags else []

@@ -9,7 +9,14 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from ebms.recruiting import urls as recruiting_urls
-from ebms.recruiting.models import Application, Appointment, AppointmentChange, Candidate, Proposal
+from ebms.recruiting.models import (
+    Application,
+    Appointment,
+    AppointmentChange,
+    Candidate,
+    PrivacySettings,
+    Proposal,
+)
 from ebms.recruiting.services import proposal_create
 from ebms.recruiting.tests import factories as f
 
@@ -27,6 +34,8 @@ ID_OBJECT = {
     "appointment_email_preview": "appointment",
     "proposal_detail": "proposal",
     "proposal_withdraw": "proposal",
+    "candidate_erase": "candidate",
+    "application_status": "application",
 }
 PLANNER_ONLY = {
     "candidate_create",
@@ -36,7 +45,14 @@ PLANNER_ONLY = {
     "appointment_cancel",
     "proposal_create",
     "proposal_withdraw",
+    "candidate_erase",
+    "application_status",
 }
+
+
+# The candidate's token-free page: public, opened by the nonce in his browser's session
+# (test_candidate_page.py), not by company membership.
+CANDIDATE_PAGES = {"candidate_proposal_page"}
 
 
 def _names_with_id() -> set[str]:
@@ -44,7 +60,7 @@ def _names_with_id() -> set[str]:
         p.name
         for p in recruiting_urls.urlpatterns
         if isinstance(p, URLPattern) and "<int:pk>" in str(p.pattern)
-    }
+    } - CANDIDATE_PAGES
 
 
 @pytest.fixture
@@ -75,6 +91,8 @@ def world(db):
         "proposal": proposal,
         "bob": f.bob(company=a),
         "eve": f.alice(company=b),
+        # B lets recruiters erase candidates: eve reaches the lookup of A's candidate.
+        "b_privacy": PrivacySettings.objects.create(company=b, recruiters_may_erase=True),
     }
 
 

@@ -8,7 +8,7 @@ from .appointments import (
     appointment_email_preview,
     appointment_list,
 )
-from .candidate_page import candidate_proposal
+from .candidate_page import candidate_proposal, candidate_proposal_page
 from .candidates import (
     application_create,
     application_detail,
@@ -17,6 +17,7 @@ from .candidates import (
     candidate_list,
 )
 from .dashboard import dashboard
+from .erasure import application_status, candidate_erase, privacy
 from .proposals import proposal_create, proposal_detail, proposal_withdraw
 
 __all__ = [
@@ -27,12 +28,16 @@ __all__ = [
     "appointment_email_preview",
     "appointment_list",
     "application_create",
+    "application_status",
     "application_detail",
     "candidate_create",
     "candidate_detail",
+    "candidate_erase",
     "candidate_list",
     "candidate_proposal",
+    "candidate_proposal_page",
     "dashboard",
+    "privacy",
     "proposal_create",
     "proposal_detail",
     "proposal_withdraw",

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from .. import selectors, services
 from ..forms import AppointmentForm, CancelForm, add_service_errors
 from ..forms.appointments import APPOINTMENT_FIELD_MAP
-from ._common import company_page, planner_page
+from ._common import (
+    company_page,
+    notice_delays,
+    planner_page,
+    submitted_before,
+    submitted_once,
+)
 
 APPOINTMENTS_PER_PAGE = 50
 
@@ -53,6 +59,10 @@ def appointment_detail(request, pk: int):
 def appointment_create(request, pk: int):
     company = request.user.company
     application = get_object_or_404(selectors.applications_for(company=company), pk=pk)
+    if landed := submitted_before(
+        request, action="appointment_create", target="recruiting:appointment_detail"
+    ):
+        return landed
     initial = {
         "title": _("Vorstellungsgespräch: %(position)s") % {"position": application.position}
     }
@@ -63,12 +73,20 @@ def appointment_create(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            appointment = services.appointment_create(
-                by=request.user, application=application, **form.service_fields()
+            appointment, repeated = submitted_once(
+                request,
+                form,
+                action="appointment_create",
+                target="recruiting:appointment_detail",
+                run=lambda: services.appointment_create(
+                    by=request.user, application=application, **form.service_fields()
+                ),
             )
         except ValidationError as error:
             add_service_errors(form, error, field_map=APPOINTMENT_FIELD_MAP)
         else:
+            if repeated:
+                return repeated
             messages.success(request, _("Der Termin wurde geplant."))
             return redirect("recruiting:appointment_detail", pk=appointment.pk)
     return render(
@@ -86,6 +104,10 @@ def appointment_edit(request, pk: int):
     if appointment.is_cancelled:
         messages.error(request, _("Ein abgesagter Termin kann nicht mehr geändert werden."))
         return redirect("recruiting:appointment_detail", pk=appointment.pk)
+    if landed := submitted_before(
+        request, action="appointment_edit", target="recruiting:appointment_detail"
+    ):
+        return landed
     form = AppointmentForm(
         request.POST or None,
         company=request.user.company,
@@ -95,12 +117,28 @@ def appointment_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.appointment_update(
-                appointment=appointment, by=request.user, **form.service_fields()
+            _saved, repeated = submitted_once(
+                request,
+                form,
+                action="appointment_edit",
+                target="recruiting:appointment_detail",
+                run=lambda: services.appointment_update(
+                    appointment=appointment,
+                    by=request.user,
+                    read_version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                ),
             )
+        except services.ChangedMeanwhile as error:
+            add_service_errors(form, error)
+            # Saving again now is a decision taken after reading what changed.
+            form.data = form.data.copy()
+            form.data["version"] = str(error.version)
         except ValidationError as error:
             add_service_errors(form, error, field_map=APPOINTMENT_FIELD_MAP)
         else:
+            if repeated:
+                return repeated
             messages.success(request, _("Der Termin wurde gespeichert."))
             return redirect("recruiting:appointment_detail", pk=appointment.pk)
     return render(
@@ -121,9 +159,10 @@ def appointment_cancel(request, pk: int):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.appointment_cancel(
-                appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            with notice_delays(request):
+                services.appointment_cancel(
+                    appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
+                )
         except ValidationError as error:
             add_service_errors(form, error, field_map={"cancel_reason": "reason"})
         else:

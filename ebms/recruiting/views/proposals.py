@@ -11,25 +11,43 @@ from .. import selectors, services
 from ..forms import ProposalForm, add_service_errors
 from ..forms.appointments import PROPOSAL_FIELD_MAP
 from ..models import Proposal
-from ._common import company_page, planner_page
+from ._common import (
+    company_page,
+    notice_delays,
+    planner_page,
+    submitted_before,
+    submitted_once,
+)
 
 
 @planner_page
 def proposal_create(request, pk: int):
     company = request.user.company
     application = get_object_or_404(selectors.applications_for(company=company), pk=pk)
+    if landed := submitted_before(
+        request, action="proposal_create", target="recruiting:proposal_detail"
+    ):
+        return landed
     initial = {
         "title": _("Vorstellungsgespräch: %(position)s") % {"position": application.position}
     }
     form = ProposalForm(request.POST or None, company=company, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = services.proposal_create(
-                by=request.user, application=application, **form.service_fields()
+            proposal, repeated = submitted_once(
+                request,
+                form,
+                action="proposal_create",
+                target="recruiting:proposal_detail",
+                run=lambda: services.proposal_create(
+                    by=request.user, application=application, **form.service_fields()
+                ),
             )
         except ValidationError as error:
             add_service_errors(form, error, field_map=PROPOSAL_FIELD_MAP)
         else:
+            if repeated:
+                return repeated
             messages.success(request, _("Die Terminvorschläge wurden an den Bewerber gesendet."))
             return redirect("recruiting:proposal_detail", pk=proposal.pk)
     return render(
@@ -64,7 +82,8 @@ def proposal_withdraw(request, pk: int):
     error = None
     if request.method == "POST":
         try:
-            services.proposal_withdraw(proposal=proposal, by=request.user)
+            with notice_delays(request):
+                services.proposal_withdraw(proposal=proposal, by=request.user)
         except ValidationError as exc:
             error = exc
         else:

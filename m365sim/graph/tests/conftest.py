@@ -54,6 +54,13 @@ class Sim:
         return self.session.request(method, url, headers=hdrs, timeout=30, **kw)
 
 
+def time_passes(seconds: int = 6) -> None:
+    """Simulated time passes (default: longer than a room's booking assistant takes)."""
+    from m365sim import clock
+
+    clock.advance(delta=timedelta(seconds=seconds))
+
+
 def next_weekday(hour: int, days: int = 1) -> datetime:
     """A UTC time `days` days ahead at `hour`:00 (tests pick slots relative to now)."""
     from django.utils import timezone

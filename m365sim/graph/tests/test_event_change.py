@@ -6,7 +6,7 @@ import pytest
 
 from m365sim.models import Event
 
-from .conftest import event_payload, next_weekday
+from .conftest import event_payload, next_weekday, time_passes
 from .test_auth_and_users import assert_graph_error
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "m365sim"])
@@ -56,6 +56,8 @@ def test_moving_the_event_re_evaluates_the_room(sim):
     start = next_weekday(9)
     create(sim, start=start + timedelta(hours=3), subject="Blocker", attendees=[ROOM])
     event = create(sim, start=start, attendees=[ROOM])
+    time_passes()
+    event = sim.call("GET", f"me/events/{event['id']}").json()
     assert event["attendees"][0]["status"]["response"] == "accepted"
     new_start = start + timedelta(hours=3)
     moved = sim.call(
@@ -69,6 +71,9 @@ def test_moving_the_event_re_evaluates_the_room(sim):
             },
         },
     ).json()
+    assert moved["attendees"][0]["status"]["response"] == "none"
+    time_passes()
+    moved = sim.call("GET", f"me/events/{event['id']}").json()
     assert moved["attendees"][0]["status"]["response"] == "declined"
     assert not Event.objects.filter(mailbox=sim.room, ical_uid=event["iCalUId"]).exists()
 
@@ -106,3 +111,25 @@ def test_delete_by_organizer_cancels_for_attendees(sim):
     event = create(sim, attendees=[BEN])
     sim.call("DELETE", f"me/events/{event['id']}")
     assert sim.call("GET", "me/events", who=sim.ben).json()["value"][0]["isCancelled"] is True
+
+
+def test_an_altered_join_block_gets_a_new_meeting_url(sim):
+    event = create(sim, isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness")
+    old_url = event["onlineMeeting"]["joinUrl"]
+    altered = event["body"]["content"].replace("Besprechungs-ID", "Meeting-ID")
+
+    same = sim.call(
+        "PATCH",
+        f"me/events/{event['id']}",
+        json={"body": {"contentType": "HTML", "content": "<p>Neu</p>" + event["body"]["content"]}},
+    ).json()
+    changed = sim.call(
+        "PATCH",
+        f"me/events/{event['id']}",
+        json={"body": {"contentType": "HTML", "content": altered}},
+    ).json()
+
+    assert same["onlineMeeting"]["joinUrl"] == old_url
+    new_url = changed["onlineMeeting"]["joinUrl"]
+    assert changed["isOnlineMeeting"] is True and new_url != old_url
+    assert new_url in changed["body"]["content"] and old_url not in changed["body"]["content"]

@@ -4,7 +4,7 @@ import pytest
 
 from m365sim.models import Event
 
-from .conftest import event_payload, next_weekday
+from .conftest import event_payload, next_weekday, time_passes
 from .test_auth_and_users import assert_graph_error
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "m365sim"])
@@ -139,11 +139,18 @@ def test_room_accepts_when_free_and_declines_a_conflict(sim):
     room = [{"emailAddress": {"address": "raum.rhein@muster.example"}, "type": "resource"}]
     first = sim.call("POST", "me/events", json=event_payload(start, attendees=room)).json()
     assert first["attendees"][0]["type"] == "resource"
+    # The booking assistant answers after the create (user-post-events, booking rooms).
+    assert first["attendees"][0]["status"]["response"] == "none"
+    time_passes()
+    first = sim.call("GET", f"me/events/{first['id']}").json()
     assert first["attendees"][0]["status"]["response"] == "accepted"
     assert first["attendees"][0]["status"]["time"] != "0001-01-01T00:00:00Z"
     clash = sim.call(
         "POST", "me/events", who=sim.ben, json=event_payload(start, minutes=30, attendees=room)
     ).json()
+    assert clash["attendees"][0]["status"]["response"] == "none"
+    time_passes()
+    clash = sim.call("GET", f"me/events/{clash['id']}", who=sim.ben).json()
     assert clash["attendees"][0]["status"]["response"] == "declined"
     room_events = Event.objects.filter(mailbox=sim.room)
     assert [e.ical_uid for e in room_events] == [first["iCalUId"]]
@@ -156,6 +163,9 @@ def test_room_with_decline_policy_declines(sim):
     body = sim.call(
         "POST", "me/events", json=event_payload(next_weekday(14), attendees=room)
     ).json()
+    assert body["attendees"][0]["status"]["response"] == "none"
+    time_passes()
+    body = sim.call("GET", f"me/events/{body['id']}").json()
     assert body["attendees"][0]["status"]["response"] == "declined"
 
 

@@ -71,3 +71,17 @@ def test_places_need_place_read_all(sim):
         "GET", "places/microsoft.graph.room", scopes=["User.Read", "Calendars.ReadWrite"]
     )
     assert_graph_error(resp, 403, "ErrorAccessDenied")
+
+
+def test_without_top_the_room_list_stops_at_100_without_next_link(sim):
+    for i in range(104):
+        Mailbox.objects.create(
+            tenant=sim.tenant, email=f"saal{i:03}@muster.example", display_name=f"Saal {i:03}",
+            kind="room",
+        )  # fmt: skip
+
+    plain = sim.call("GET", "places/microsoft.graph.room").json()
+    paged = sim.call("GET", "places/microsoft.graph.room", params={"$top": "100"}).json()
+
+    assert len(plain["value"]) == 100 and "@odata.nextLink" not in plain
+    assert len(paged["value"]) == 100 and "$top=100" in paged["@odata.nextLink"]

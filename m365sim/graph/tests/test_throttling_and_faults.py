@@ -54,7 +54,7 @@ def test_a_fifth_concurrent_request_to_one_mailbox_gets_429(sim):
 def test_injected_503_has_retry_after_and_is_limited_to_its_mailbox(sim):
     faults.inject(kind="unavailable", mailbox="anna@muster.example", retry_after=3, remaining=1)
     resp = sim.call("GET", "me")
-    assert_graph_error(resp, 503, "ServiceNotAvailable")
+    assert_graph_error(resp, 503, "serviceNotAvailable")
     assert resp.headers["Retry-After"] == "3"
     assert sim.call("GET", "me").status_code == 200  # used up
     assert faults.rules()[0].hits == 1

@@ -107,3 +107,35 @@ def test_request_log_lists_latest_first_and_filters_by_mailbox(client, tenant):
     ).content.decode()
     assert "n=2" in html and "n=0" in html and "n=1" not in html
     assert html.index("n=2") < html.index("n=0")
+
+
+def test_an_attendee_answers_from_his_calendar_page_later(client, tenant):
+    _, anna = tenant
+    start = clock.now().replace(hour=11, minute=0, second=0, microsecond=0)
+    fmt = "%Y-%m-%dT%H:%M:%S"
+    event, _ = events.event_create(
+        organizer=anna,
+        data={
+            "subject": "Termin",
+            "start": {"dateTime": start.strftime(fmt), "timeZone": "UTC"},
+            "end": {"dateTime": (start + timedelta(hours=1)).strftime(fmt), "timeZone": "UTC"},
+            "attendees": [{"emailAddress": {"address": "ben@muster.example"}}],
+        },
+    )
+    ben = Mailbox.objects.get(email="ben@muster.example")
+    copy = ben.events.get()
+    page = client.get(reverse("m365sim:ops-calendar", kwargs={"pk": ben.pk})).content.decode()
+    assert reverse("m365sim:ops-respond", kwargs={"pk": copy.pk}) in page
+
+    client.post(
+        reverse("m365sim:ops-respond", kwargs={"pk": copy.pk}),
+        {"response": "declined", "minutes": 10},
+    )
+
+    page = client.get(reverse("m365sim:ops-calendar", kwargs={"pk": anna.pk})).content.decode()
+    assert "Antworten, die noch kommen" in page and "declined" in page
+    clock.advance(delta=timedelta(minutes=11))
+    client.get(reverse("m365sim:ops-calendar", kwargs={"pk": anna.pk}))
+    event.refresh_from_db()
+    assert event.attendees[0]["status"]["response"] == "declined"
+    clock.reset()
