@@ -13,7 +13,7 @@ from m365sim import clock
 from m365sim.graph import faults
 from m365sim.models import FaultRule, Mailbox
 
-from . import selectors
+from . import selectors, weekgrid
 from .forms import FaultRuleForm
 
 
@@ -32,7 +32,7 @@ def calendar_week(request, pk: int):
     context = {
         "mailbox": mailbox,
         "mailboxes": Mailbox.objects.filter(tenant=mailbox.tenant).order_by("kind", "display_name"),
-        "days": selectors.week_of(mailbox, monday=monday),
+        "days": weekgrid.grid_days(selectors.week_of(mailbox, monday=monday)),
         "hours": selectors.hours(),
         "grid_height": int(
             (selectors.DAY_END_HOUR - selectors.DAY_START_HOUR) * 60 * selectors.PX_PER_MINUTE
@@ -41,6 +41,8 @@ def calendar_week(request, pk: int):
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
         "today": today,
+        "day_start_hour": selectors.DAY_START_HOUR,
+        "px_per_minute": selectors.PX_PER_MINUTE,
     }
     return render(request, "m365sim/ops_ui/calendar_week.html", context)
 
