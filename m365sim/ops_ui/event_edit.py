@@ -28,7 +28,8 @@ from .weekgrid import SHOW_AS
 class EventForm(forms.Form):
     subject = forms.CharField(label=gettext_lazy("Betreff"), max_length=255, required=False)
     date = forms.DateField(
-        label=gettext_lazy("Datum"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Datum"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start = forms.TimeField(
         label=gettext_lazy("Beginn"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -124,7 +125,9 @@ def event_move(request, pk: int):
     """Drag and drop in the grid: a new date and start, the duration kept."""
     event = _editable(pk)
     form = MoveForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, _("Der Termin konnte nicht verschoben werden."))
+    else:
         zone = mailbox_zone(event.mailbox)
         start = datetime.combine(form.cleaned_data["date"], form.cleaned_data["start"], zone)
         end = start + (event.end - event.start)
