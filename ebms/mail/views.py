@@ -60,6 +60,24 @@ def mail_html(request, pk: int):
     """The HTML part alone, shown in a sandboxed iframe on the detail page."""
     mail = get_object_or_404(visible_mails(request.user), pk=pk)
     response = render(request, "mail/raw_html.html", {"html": mail.html_body})
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    # No scripts, no requests; same origin only so that the page can size the frame to
+    # the whole mail (static/js/mail.js reads its height).
+    response["Content-Security-Policy"] = (
+        "sandbox allow-same-origin; default-src 'none'; style-src 'unsafe-inline'"
+    )
     response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@_demo_only
+@login_required
+def mail_attachment(request, pk: int, number: int):
+    """One attachment (the invitation's .ics) as a download."""
+    mail = get_object_or_404(visible_mails(request.user), pk=pk)
+    if not 1 <= number <= len(mail.attachments):
+        raise Http404
+    attachment = mail.attachments[number - 1]
+    response = HttpResponse(attachment["content"], content_type=attachment["mimetype"])
+    filename = (attachment.get("filename") or f"anhang-{number}").replace('"', "")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
