@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from calendar_integration.availability.models import Room
-from ebms.recruiting.models import Appointment
+from ebms.recruiting.models import JOIN_INFO_PLACEHOLDER, Appointment
 from ebms.recruiting.tests import factories
 
 from .conftest import client_for, mailbox, sim_event
@@ -68,3 +68,33 @@ def test_a_room_chosen_in_the_picker_is_taken_and_a_typed_stranger_refused(m365,
     assert "ist kein Raum Ihrer Firma" in typed.content.decode()
     assert chosen.status_code == 302
     assert Appointment.objects.get().room_email == "raum.alpha@contoso.example"
+
+
+def _online(planner, day, **extra) -> dict:
+    data = _data(planner, day, kind="online", candidate_message=JOIN_INFO_PLACEHOLDER)
+    data.pop("location")
+    data.update(extra)
+    return data
+
+
+def test_with_a_connection_teams_makes_the_meeting_unless_an_own_link_is_chosen(
+    m365, planner, muster
+):
+    url = reverse("recruiting:appointment_create", args=[factories.application(company=muster).pk])
+    client = client_for(planner)
+    page = client.get(url)
+    form = page.context["form"]
+    link = "https://meet.example/eigener-raum"
+
+    teams = client.post(url, _online(planner, factories.future(days=10).date(), meeting_link=link))
+    own = client.post(
+        url,
+        _online(planner, factories.future(days=11).date(), meeting_link=link, own_link="on"),
+    )
+
+    assert form.teams_recruiters == [planner.pk]
+    assert "wird automatisch eine Microsoft-Teams-Besprechung erstellt" in page.content.decode()
+    assert teams.status_code == own.status_code == 302
+    first, second = Appointment.objects.order_by("starts_at")
+    assert first.meeting_link == "", "the hidden link field does not replace Teams"
+    assert second.meeting_link == link
