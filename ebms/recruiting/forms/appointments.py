@@ -132,8 +132,14 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
         ),
     )
 
+    # The "Trotzdem planen" button sends the fingerprint of the conflicts it was shown.
+    conflicts_ok = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     def __init__(self, *args, company: Company, user: User, keep_observers=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.appointment: Appointment | None = None
+        self.conflicts: list[str] = []
+        self.conflict_token = ""
         self.company = company
         self.zone = company.zone
         self.planner = user
@@ -196,6 +202,38 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
                 cleaned["candidate_message"] = message.replace(JOIN_INFO_PLACEHOLDER, "").strip()
         return cleaned
 
+    def ask_about_conflicts(self, cleaned: dict, times: list[tuple[datetime, datetime]]) -> None:
+        """Busy people or room at a chosen time: refuse once, unless these very conflicts
+        were confirmed with "Trotzdem planen"."""
+        lines = []
+        for number, (starts_at, ends_at) in enumerate(times, start=1):
+            found = hooks.time_conflicts(
+                company=self.company,
+                planner=self.planner,
+                recruiter=cleaned["recruiter"],
+                observers=list(cleaned.get("observers") or []),
+                room_email=cleaned.get("room_email") or "",
+                starts_at=starts_at,
+                ends_at=ends_at,
+                exclude=self.appointment,
+            )
+            if len(times) > 1:
+                found = [_("Vorschlag %(n)d: %(line)s") % {"n": number, "line": x} for x in found]
+            lines += found
+        if not lines:
+            return
+        seen = "|".join([*(f"{a.isoformat()}/{b.isoformat()}" for a, b in times), *lines])
+        token = hashlib.sha256(seen.encode()).hexdigest()[:32]
+        if cleaned.get("conflicts_ok") == token:
+            return
+        self.conflicts, self.conflict_token = lines, token
+        self.add_error(
+            None,
+            forms.ValidationError(
+                _("Zur gewählten Zeit ist nicht jeder frei. Trotzdem planen?"), code="conflicts"
+            ),
+        )
+
     def service_fields(self) -> dict:
         """The cleaned values as keyword arguments of the services."""
         fields = {name: self.cleaned_data[name] for name in SERVICE_FIELDS}
@@ -213,14 +251,10 @@ class AppointmentForm(_PlanningForm):
     version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
     )
-    # The "Trotzdem planen" button sends the fingerprint of the conflicts it was shown.
-    conflicts_ok = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, appointment: Appointment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.appointment = appointment
-        self.conflicts: list[str] = []
-        self.conflict_token = ""
 
     field_order = ["kind", "title", "date", "start_time", "end_time", "recruiter", "observers"]
 
@@ -250,35 +284,8 @@ class AppointmentForm(_PlanningForm):
             except forms.ValidationError as error:
                 self.add_error("end_time", error)
         if not self.errors and "starts_at" in cleaned and "ends_at" in cleaned:
-            self._ask_about_conflicts(cleaned)
+            self.ask_about_conflicts(cleaned, [(cleaned["starts_at"], cleaned["ends_at"])])
         return cleaned
-
-    def _ask_about_conflicts(self, cleaned: dict) -> None:
-        """Busy people or room at the chosen time: refuse once, unless these very conflicts
-        were confirmed with "Trotzdem planen"."""
-        lines = hooks.time_conflicts(
-            company=self.company,
-            planner=self.planner,
-            recruiter=cleaned["recruiter"],
-            observers=list(cleaned.get("observers") or []),
-            room_email=cleaned.get("room_email") or "",
-            starts_at=cleaned["starts_at"],
-            ends_at=cleaned["ends_at"],
-            exclude=self.appointment,
-        )
-        if not lines:
-            return
-        seen = "|".join([cleaned["starts_at"].isoformat(), cleaned["ends_at"].isoformat(), *lines])
-        token = hashlib.sha256(seen.encode()).hexdigest()[:32]
-        if cleaned.get("conflicts_ok") == token:
-            return
-        self.conflicts, self.conflict_token = lines, token
-        self.add_error(
-            None,
-            forms.ValidationError(
-                _("Zur gewählten Zeit ist nicht jeder frei. Trotzdem planen?"), code="conflicts"
-            ),
-        )
 
     def service_fields(self) -> dict:
         fields = super().service_fields()
@@ -337,6 +344,8 @@ class ProposalForm(_PlanningForm):
                 continue
             slots.append(self._slot(day, start, end, names))
         cleaned["slots"] = [slot for slot in slots if slot is not None]
+        if not self.errors and cleaned["slots"] and cleaned.get("recruiter"):
+            self.ask_about_conflicts(cleaned, cleaned["slots"])
         return cleaned
 
     def _slot(self, day: date, start: time, end: time, names) -> tuple | None:

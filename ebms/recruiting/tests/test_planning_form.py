@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from ebms.recruiting.models import JOIN_INFO_PLACEHOLDER, Appointment
+from ebms.recruiting.models import JOIN_INFO_PLACEHOLDER, Appointment, Proposal
 from ebms.recruiting.tests import factories as f
 from ebms.recruiting.tests.test_forms_bad_input import appointment_data, post_appointment
 
@@ -109,3 +109,24 @@ def test_without_teams_the_manual_link_is_kept(client, alice, application):
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
     assert Appointment.objects.get().meeting_link == "https://meet.example/abc"
+
+
+def test_a_proposal_slot_at_a_busy_time_asks_once(client, alice, application):
+    f.appointment(application=application, by=alice, starts_at=f.future(days=10, hour=10))
+    day = f.future(days=10).date().isoformat()
+    data = {
+        "kind": "phone", "title": "Vorschläge", "recruiter": alice.pk,
+        "slot1_date": day, "slot1_start": "08:00", "slot1_end": "09:00",
+        "slot2_date": day, "slot2_start": "10:30", "slot2_end": "11:30",
+    }  # fmt: skip
+    client.force_login(alice)
+    url = reverse("recruiting:proposal_create", args=[application.pk])
+
+    asked = client.post(url, data)
+
+    form = asked.context["form"]
+    assert form.conflicts == [f"Vorschlag 2: {alice}: gebucht 10:00–11:00"]
+    assert "Trotzdem planen?" in asked.content.decode()
+    assert not Proposal.objects.exists()
+    assert client.post(url, {**data, "conflicts_ok": form.conflict_token}).status_code == 302
+    assert Proposal.objects.count() == 1
