@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("ebms.recruiting.urls")),
     path("kalender/", include("calendar_integration.urls")),
     path("demo/mails/", include("ebms.mail.urls")),
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 if settings.M365_SIMULATOR:
     urlpatterns.append(path("m365/", include("m365sim.urls")))

@@ -71,13 +71,13 @@ def mail_html(request, pk: int):
 
 @_demo_only
 @login_required
-def mail_attachment(request, pk: int, number: int):
-    """One attachment (the invitation's .ics) as a download."""
+def mail_ics(request, pk: int):
+    """The mail's calendar attachment (the invitation's .ics) as a download."""
     mail = get_object_or_404(visible_mails(request.user), pk=pk)
-    if not 1 <= number <= len(mail.attachments):
+    ics = next((a for a in mail.attachments if a.get("mimetype") == "text/calendar"), None)
+    if ics is None:
         raise Http404
-    attachment = mail.attachments[number - 1]
-    response = HttpResponse(attachment["content"], content_type=attachment["mimetype"])
-    filename = (attachment.get("filename") or f"anhang-{number}").replace('"', "")
+    response = HttpResponse(ics["content"], content_type="text/calendar; charset=utf-8")
+    filename = (ics.get("filename") or "einladung.ics").replace('"', "")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -110,12 +110,13 @@ def test_the_ics_is_offered_as_a_download(client, settings, clara):
     client.force_login(clara)
 
     page = client.get(reverse("mail:detail", args=[mail.pk])).content.decode()
-    download = client.get(reverse("mail:attachment", args=[mail.pk, 1]))
-    missing = client.get(reverse("mail:attachment", args=[mail.pk, 2]))
+    download = client.get(reverse("mail:ics", args=[mail.pk]))
+    StoredMail.objects.filter(pk=mail.pk).update(attachments=[])
+    missing = client.get(reverse("mail:ics", args=[mail.pk]))
 
-    assert reverse("mail:attachment", args=[mail.pk, 1]) in page
+    assert reverse("mail:ics", args=[mail.pk]) in page
     assert "termin.ics herunterladen" in page
-    assert download["Content-Type"] == "text/calendar"
+    assert download["Content-Type"] == "text/calendar; charset=utf-8"
     assert download["Content-Disposition"] == 'attachment; filename="termin.ics"'
     assert download.content == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     assert missing.status_code == 404
@@ -141,4 +142,4 @@ def test_a_recruiter_cannot_download_an_attachment(client, settings):
     company = f.company()
     recruiter = f.alice(company=company)
     client.force_login(recruiter)
-    assert client.get(reverse("mail:attachment", args=[mail.pk, 1])).status_code == 403
+    assert client.get(reverse("mail:ics", args=[mail.pk])).status_code == 403
