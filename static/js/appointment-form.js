@@ -27,7 +27,7 @@
     var teams = (box.getAttribute("data-teams-recruiters") || "").split(" ")
       .indexOf(recruiter ? recruiter.value : "") !== -1;
     var own = form.querySelector("[data-own-link]");
-    box.querySelector("[data-teams-notice]").hidden = !teams;
+    box.querySelector("[data-teams-notice]").hidden = !teams || (own && own.checked);
     box.querySelector("[data-own-link-field]").hidden = !teams;
     box.querySelector("[data-manual-link]").hidden = teams && !(own && own.checked);
   }

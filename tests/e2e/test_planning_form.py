@@ -149,6 +149,7 @@ def test_the_planning_form_leads_to_the_right_choice(m365, new_page, settings):
     expect(page.locator("#id_meeting_link")).to_be_hidden()
     page.get_by_label("Eigenen Link verwenden").check()
     expect(page.locator("#id_meeting_link")).to_be_visible()
+    expect(page.get_by_text("wird automatisch eine Microsoft-Teams-Besprechung")).to_be_hidden()
     shot(page, "online-teams-notice-own-link")
     page.get_by_label("Eigenen Link verwenden").uncheck()
     expect(page.locator("#id_meeting_link")).to_be_hidden()

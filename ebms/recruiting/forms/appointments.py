@@ -102,7 +102,7 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
         assume_scheme="https",
         required=False,
         max_length=200,
-        help_text=_("Nur nötig ohne Kalender-Integration: Link zur Online-Besprechung."),
+        help_text=_("Link zur Online-Besprechung, den der Bewerber mit der Einladung erhält."),
     )
     own_link = forms.BooleanField(
         label=_("Eigenen Link verwenden"),
