@@ -283,9 +283,23 @@ class AppointmentForm(_PlanningForm):
                 cleaned["ends_at"] = zoned(day, end, self.zone)
             except forms.ValidationError as error:
                 self.add_error("end_time", error)
-        if not self.errors and "starts_at" in cleaned and "ends_at" in cleaned:
+        ready = not self.errors and "starts_at" in cleaned and "ends_at" in cleaned
+        if ready and not self._same_people_and_time(cleaned):
             self.ask_about_conflicts(cleaned, [(cleaned["starts_at"], cleaned["ends_at"])])
         return cleaned
+
+    def _same_people_and_time(self, cleaned: dict) -> bool:
+        """An edit that keeps time, people and room: any conflict was decided on already."""
+        if self.appointment is None:
+            return False
+        before = self.appointment
+        return (
+            (cleaned["starts_at"], cleaned["ends_at"]) == (before.starts_at, before.ends_at)
+            and cleaned["recruiter"].pk == before.recruiter_id
+            and {u.pk for u in cleaned.get("observers") or []}
+            == {u.pk for u in before.observers.all()}
+            and (cleaned.get("room_email") or "").lower() == before.room_email.lower()
+        )
 
     def service_fields(self) -> dict:
         fields = super().service_fields()

@@ -130,3 +130,27 @@ def test_a_proposal_slot_at_a_busy_time_asks_once(client, alice, application):
     assert not Proposal.objects.exists()
     assert client.post(url, {**data, "conflicts_ok": form.conflict_token}).status_code == 302
     assert Proposal.objects.count() == 1
+
+
+def test_an_edit_that_keeps_time_and_people_does_not_ask_again(client, alice, application):
+    f.appointment(application=application, by=alice, starts_at=f.future(days=10, hour=10))
+    second = f.appointment(
+        application=application, by=alice, starts_at=f.future(days=10, hour=10, minute=30)
+    )  # planned over the first one (as after "Trotzdem planen")
+    client.force_login(alice)
+    url = reverse("recruiting:appointment_edit", args=[second.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "observers"}
+    data.update(
+        recruiter=alice.pk, date=form.initial["date"].isoformat(), title="Nur der Titel",
+        start_time=form.initial["start_time"].strftime("%H:%M"),
+        end_time=form.initial["end_time"].strftime("%H:%M"),
+    )  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    fresh = client.get(url).context["form"].initial  # a new one-time key and version
+    moved = client.post(
+        url,
+        {**data, "start_time": "10:45", "end_time": "11:45", "version": fresh["version"],
+         "submission_key": fresh["submission_key"]},
+    )  # fmt: skip
+    assert moved.status_code == 200 and moved.context["form"].conflicts
