@@ -4,13 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install migrate seed serve worker beat lint format messages clean bench chaos screenshots
+.PHONY: demo demo-reset _migrate test install migrate seed serve worker beat lint format messages clean bench chaos screenshots
 
+# The first run installs the packages (about a minute): pip shows each one as it goes.
 $(STAMP): requirements.txt requirements-dev.txt
+	@echo "==> Python-Umgebung $(VENV) wird eingerichtet (einmalig, etwa eine Minute) ..."
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt
 	touch $(STAMP)
+	@echo "==> Pakete installiert."
 
 install: $(STAMP)
 
@@ -19,12 +22,28 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 
 migrate: install
+	@echo "==> Datenbank wird eingerichtet (migrate) ..."
+	@$(MAKE) --no-print-directory _migrate
+
+_migrate:
 	$(PY) manage.py migrate --noinput
 	@if $(PY) -c "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','ebms.settings');django.setup();from django.conf import settings;raise SystemExit(0 if settings.M365_SIMULATOR else 1)"; then \
 		$(PY) manage.py migrate --noinput --database m365sim; fi
 
 seed: migrate
+	@echo "==> Demo-Daten werden angelegt ..."
 	$(PY) manage.py seed_demo
+
+# Fresh demo data without reinstalling: the demo's SQLite files are removed and rebuilt
+# (refused when DATABASE_URL points at another database).
+demo-reset:
+	@test -z "$$DATABASE_URL$$M365SIM_DATABASE_URL" || (echo "demo-reset löscht nur die Demo-SQLite-Dateien; DATABASE_URL oder M365SIM_DATABASE_URL ist gesetzt."; exit 1)
+	@test -x $(PY) || (echo "Noch keine Installation: bitte zuerst make demo."; exit 1)
+	rm -f var/ebms.sqlite3 var/ebms.sqlite3-wal var/ebms.sqlite3-shm
+	rm -f var/m365sim.sqlite3 var/m365sim.sqlite3-wal var/m365sim.sqlite3-shm
+	@$(MAKE) --no-print-directory _migrate
+	$(PY) manage.py seed_demo
+	@echo "==> Demo-Daten neu angelegt. Start: make serve (oder make demo)"
 
 # EBMS_DEMO_BEAT=1: the periodic jobs run in a thread of the demo server (no celery beat).
 serve:

@@ -132,10 +132,18 @@ if M365_SIMULATOR:
         "M365SIM_DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'm365sim.sqlite3'}"
     )
     DATABASE_ROUTERS = ["m365sim.router.SimulatorRouter"]
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 for _db in DATABASES.values():
     if _db["ENGINE"].endswith("sqlite3"):
-        # Concurrent demo requests (browser + simulator + eager tasks) need a busy timeout.
-        _db.setdefault("OPTIONS", {}).setdefault("timeout", 20)
+        # Concurrent demo requests (the picker's reads while a form is saved, the simulator,
+        # eager tasks): WAL lets readers and one writer work at once, the busy timeout makes
+        # a second writer wait, and IMMEDIATE takes the write lock when a transaction starts,
+        # so a reader never has to upgrade to a writer ("database is locked" at once).
+        _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ebms.favicon import favicon
 from ebms.recruiting import views as recruiting_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("ebms.recruiting.urls")),
     path("kalender/", include("calendar_integration.urls")),
     path("demo/mails/", include("ebms.mail.urls")),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 if settings.M365_SIMULATOR:
     urlpatterns.append(path("m365/", include("m365sim.urls")))

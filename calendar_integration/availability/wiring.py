@@ -9,6 +9,7 @@ from django.db import transaction
 from ebms.recruiting import delays, hooks
 
 from .cache import generation_bump
+from .conflicts import conflicts_check
 from .room_check import room_check
 
 PANEL = "calendar_integration/availability/panel.html"
@@ -36,3 +37,4 @@ def connect() -> None:
     hooks.listen(on_recruiting_event)
     hooks.provide_panel("planning", PANEL)
     hooks.provide_room_check(room_check)
+    hooks.provide_conflict_check(conflicts_check)

@@ -60,6 +60,24 @@ def mail_html(request, pk: int):
     """The HTML part alone, shown in a sandboxed iframe on the detail page."""
     mail = get_object_or_404(visible_mails(request.user), pk=pk)
     response = render(request, "mail/raw_html.html", {"html": mail.html_body})
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    # No scripts, no requests; same origin only so that the page can size the frame to
+    # the whole mail (static/js/mail.js reads its height).
+    response["Content-Security-Policy"] = (
+        "sandbox allow-same-origin; default-src 'none'; style-src 'unsafe-inline'"
+    )
     response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@_demo_only
+@login_required
+def mail_ics(request, pk: int):
+    """The mail's calendar attachment (the invitation's .ics) as a download."""
+    mail = get_object_or_404(visible_mails(request.user), pk=pk)
+    ics = next((a for a in mail.attachments if a.get("mimetype") == "text/calendar"), None)
+    if ics is None:
+        raise Http404
+    response = HttpResponse(ics["content"], content_type="text/calendar; charset=utf-8")
+    filename = (ics.get("filename") or "einladung.ics").replace('"', "")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -36,6 +36,11 @@ A room checker (the calendar module) answers `check(company=, recruiter=, email=
 an empty string when `email` is a room of the company's tenant, else the German message
 shown at "Raum (E-Mail)". Without a checker (no calendar module) nothing invites the room,
 and the typed address is only stored.
+
+A conflict checker (the calendar module's free/busy) answers
+`check(company=, planner=, recruiter=, observers=, room_email=, starts_at=, ends_at=,
+exclude=) -> list[str]`: one line per person or room that is busy at that time. The
+appointment form asks "Trotzdem planen?" once before saving such a time.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ Listener = Callable[..., None]
 _listeners: list[Listener] = []
 _join_info_providers: list[Callable[..., bool]] = []
 _room_checkers: list[Callable[..., str]] = []
+_conflict_checkers: list[Callable[..., list[str]]] = []
 _panels: dict[str, list[str]] = {}
 _row_flag_providers: list[Callable[..., dict]] = []
 PANEL_SLOTS = ("planning", "appointment_detail")
@@ -95,6 +101,24 @@ def room_problem(*, company: Company, recruiter: User | None, email: str) -> str
         if problem:
             return problem
     return None
+
+
+def provide_conflict_check(checker: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    """Register a conflict checker (see the module docstring; idempotent)."""
+    if checker not in _conflict_checkers:
+        _conflict_checkers.append(checker)
+    return checker
+
+
+def stop_providing_conflict_check(checker: Callable[..., list[str]]) -> None:
+    """Remove a checker registered with `provide_conflict_check` (no error if absent)."""
+    if checker in _conflict_checkers:
+        _conflict_checkers.remove(checker)
+
+
+def time_conflicts(**query) -> list[str]:
+    """Every checker's lines for a planned time (empty without a calendar module)."""
+    return [line for checker in list(_conflict_checkers) for line in checker(**query)]
 
 
 def announce(event: str, **payload) -> None:

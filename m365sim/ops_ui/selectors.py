@@ -10,7 +10,7 @@ from m365sim.models import Event, Mailbox, RequestLogEntry
 
 DAY_START_HOUR = 7
 DAY_END_HOUR = 20
-PX_PER_MINUTE = 0.8
+PX_PER_MINUTE = 1.2  # 72 px an hour: a 30-minute event shows its title and time
 
 
 @dataclass

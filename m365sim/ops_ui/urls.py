@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import event_edit, views
 
 urlpatterns = [
     path("kalender/<int:pk>/", views.calendar_week, name="ops-calendar"),
     path("termin/<int:pk>/antworten/", views.event_respond, name="ops-respond"),
+    path("termine/<int:pk>/", event_edit.event_edit, name="ops-event-edit"),
+    path("termine/<int:pk>/verschieben/", event_edit.event_move, name="ops-event-move"),
+    path("termine/<int:pk>/loeschen/", event_edit.event_remove, name="ops-event-delete"),
     path("fehler/", views.fault_list, name="ops-faults"),
     path("fehler/<int:pk>/umschalten/", views.fault_toggle, name="ops-fault-toggle"),
     path("fehler/<int:pk>/loeschen/", views.fault_delete, name="ops-fault-delete"),

@@ -13,7 +13,7 @@ from m365sim import clock
 from m365sim.graph import faults, later
 from m365sim.models import Event, FaultRule, Mailbox, PendingChange
 
-from . import selectors
+from . import selectors, weekgrid
 from .forms import FaultRuleForm, RespondForm
 
 
@@ -34,7 +34,7 @@ def calendar_week(request, pk: int):
     context = {
         "mailbox": mailbox,
         "mailboxes": Mailbox.objects.filter(tenant=mailbox.tenant).order_by("kind", "display_name"),
-        "days": context_days,
+        "days": weekgrid.grid_days(context_days),
         "hours": selectors.hours(),
         "grid_height": int(
             (selectors.DAY_END_HOUR - selectors.DAY_START_HOUR) * 60 * selectors.PX_PER_MINUTE
@@ -48,6 +48,8 @@ def calendar_week(request, pk: int):
             event__ical_uid__in=[b.event.ical_uid for d in context_days for b in d.blocks]
         ).select_related("attendee", "event"),
         "respond_form": RespondForm(),
+        "day_start_hour": selectors.DAY_START_HOUR,
+        "px_per_minute": selectors.PX_PER_MINUTE,
     }
     return render(request, "m365sim/ops_ui/calendar_week.html", context)
 

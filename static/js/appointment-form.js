@@ -18,10 +18,28 @@
       message.value = message.value.split(placeholder).join("").replace(/\n{3,}/g, "\n\n").trim();
     }
   }
+  /* Online: with the recruiter's calendar connection Teams makes the meeting, and the
+     manual link field appears only for "Eigenen Link verwenden". */
+  function updateLink(form) {
+    var box = form.querySelector("[data-teams-choice]");
+    if (!box) { return; }
+    var recruiter = form.elements.namedItem("recruiter");
+    var teams = (box.getAttribute("data-teams-recruiters") || "").split(" ")
+      .indexOf(recruiter ? recruiter.value : "") !== -1;
+    var own = form.querySelector("[data-own-link]");
+    box.querySelector("[data-teams-notice]").hidden = !teams || (own && own.checked);
+    box.querySelector("[data-own-link-field]").hidden = !teams;
+    box.querySelector("[data-manual-link]").hidden = teams && !(own && own.checked);
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select[data-kind-select]").forEach(function (select) {
       select.addEventListener("change", function () { update(select); });
       update(select);
+      var form = select.form;
+      form.addEventListener("change", function (e) {
+        if (e.target.name === "recruiter" || e.target.name === "own_link") { updateLink(form); }
+      });
+      updateLink(form);
     });
   });
 })();

@@ -207,6 +207,7 @@
       : days[0] + " – " + days[days.length - 1];
     var note = this.q("[data-outlook-note]");
     note.textContent = data.outlook.reason; note.hidden = !data.outlook.reason;
+    this.renderUnknownNote();
 
     var head = el("div", "pk-row pk-head");
     head.appendChild(el("div", "pk-label"));
@@ -227,13 +228,14 @@
     data.rows.forEach(function (row) {
       var line = el("div", "pk-row pk-kind-" + row.kind + (row.known ? "" : " pk-row-unknown"));
       var label = el("div", "pk-label", row.label);
-      if (!row.known) { label.appendChild(el("small", "pk-why", row.note)); }
+      if (!row.known) { label.appendChild(el("small", "pk-why", data.statuses.unknown)); }
       line.appendChild(label);
       var track = el("div", "pk-track");
       wins.forEach(function (w) {
         var seg = el("div", "pk-day" + (row.known ? "" : " pk-unknown"));
         seg.setAttribute("data-start", w.start); seg.setAttribute("data-end", w.end);
-        if (row.kind !== "room") {
+        // Unknown is hatched across the whole day: no white "working hours" over it.
+        if (row.kind !== "room" && row.known) {
           seg.classList.add("pk-off");
           row.working.forEach(function (wk) {
             var n = el("div", "pk-work");
@@ -260,11 +262,26 @@
     this.renderRooms();
   };
 
+  /* Why rows are unknown, once for all rows (the Outlook note already says its own reason). */
+  Picker.prototype.renderUnknownNote = function () {
+    var data = this.data, byNote = {}, order = [];
+    data.rows.forEach(function (row) {
+      if (row.known || !row.note || row.note === data.outlook.reason) { return; }
+      if (!byNote[row.note]) { byNote[row.note] = []; order.push(row.note); }
+      byNote[row.note].push(row.label);
+    });
+    var box = this.q("[data-unknown-note]");
+    box.textContent = order.length ? this.texts.unknownRows + " " + order.map(function (n) {
+      return byNote[n].join(", ") + " – " + n;
+    }).join("; ") : "";
+    box.hidden = !order.length;
+  };
+
   /* --- conflicts (client side, for every move of the band) -------------------------------- */
   var TAKEN = { tentative: 1, busy: 1, oof: 1, unknown: 1 };
   Picker.prototype.rowConflicts = function (row, slot) {
     var self = this, found = [];
-    if (!row.known) { found.push(this.data.statuses.unknown + (row.note ? " (" + row.note + ")" : "")); }
+    if (!row.known) { found.push(this.data.statuses.unknown); }
     row.blocks.forEach(function (b) {
       var s = Date.parse(b.start), e = Date.parse(b.end);
       if (s < slot.end && e > slot.start && (TAKEN[b.status] || b.status === "workingElsewhere")) {
@@ -407,10 +424,6 @@
     this.q("[data-room-select]").addEventListener("change", function (e) {
       var o = e.target.selectedOptions[0];
       self.chooseRoom(o.value, o.value ? (o.getAttribute("data-name") || "") : "");
-    });
-    this.q("[data-room-use]").addEventListener("click", function () {
-      var typed = self.q("[data-room-typed]");
-      if (typed.value && typed.checkValidity()) { self.chooseRoom(typed.value.trim().toLowerCase(), ""); }
     });
     this.q("[data-rooms-refresh]").addEventListener("click", function () { self.refreshRooms(); });
     this.form.addEventListener("focusin", function (e) {

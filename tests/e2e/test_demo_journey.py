@@ -350,11 +350,11 @@ def _calendars_in_the_simulator_show_both_events(lena, j: Journey, on_site, onli
     title, day_iso, begin, finish = on_site
     interview = event(j.mailbox, day_iso, title)
     expect(interview).to_contain_text(f"{begin}–{finish}")
-    expect(interview).to_contain_text("Besprechungsraum Rhein (resource): accepted")
+    expect(interview).to_contain_text("Besprechungsraum Rhein (Raum): angenommen")
     j.shot(lena, "m365-recruiter-calendar")
 
     # The room accepted and holds the booking (as Exchange does, under the organizer's name).
     booking = event(j.room, day_iso, "Organisator: Lena Schmidt")
     expect(booking).to_contain_text(f"{begin}–{finish}")
-    expect(booking).to_contain_text("Antwort: accepted")
+    expect(booking).to_contain_text("Antwort: angenommen")
     j.shot(lena, "m365-room-calendar")

@@ -83,6 +83,8 @@ CATALOGUE: dict[str, Entry] = {
     "mail:list": Entry(DEBUG),
     "mail:detail": Entry(DEBUG, "mail"),
     "mail:html": Entry(DEBUG, "mail"),
+    "mail:ics": Entry(DEBUG, "mail"),
+    "favicon": Entry(PUBLIC),
 }
 
 

@@ -102,3 +102,44 @@ def test_the_demo_page_needs_a_login_and_shows_a_company_admin_only_his_companys
 
     client.force_login(clara)
     assert set(client.get(reverse("mail:list")).context["mails"]) == {to_a, to_b}
+
+
+def test_the_ics_is_offered_as_a_download(client, settings, clara):
+    settings.DEBUG = True
+    mail = _send()
+    client.force_login(clara)
+
+    page = client.get(reverse("mail:detail", args=[mail.pk])).content.decode()
+    download = client.get(reverse("mail:ics", args=[mail.pk]))
+    StoredMail.objects.filter(pk=mail.pk).update(attachments=[])
+    missing = client.get(reverse("mail:ics", args=[mail.pk]))
+
+    assert reverse("mail:ics", args=[mail.pk]) in page
+    assert "termin.ics herunterladen" in page
+    assert download["Content-Type"] == "text/calendar; charset=utf-8"
+    assert download["Content-Disposition"] == 'attachment; filename="termin.ics"'
+    assert download.content == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    assert missing.status_code == 404
+
+
+def test_the_html_frame_runs_no_script_and_is_sized_to_the_whole_mail(client, settings, clara):
+    settings.DEBUG = True
+    mail = _send()
+    client.force_login(clara)
+
+    page = client.get(reverse("mail:detail", args=[mail.pk])).content.decode()
+    frame = client.get(reverse("mail:html", args=[mail.pk]))
+
+    assert "data-fit-content" in page and "js/mail.js" in page
+    policy = frame["Content-Security-Policy"]
+    assert policy.startswith("sandbox allow-same-origin;") and "allow-scripts" not in policy
+    assert "default-src 'none'" in policy
+
+
+def test_a_recruiter_cannot_download_an_attachment(client, settings):
+    settings.DEBUG = True
+    mail = _send()
+    company = f.company()
+    recruiter = f.alice(company=company)
+    client.force_login(recruiter)
+    assert client.get(reverse("mail:ics", args=[mail.pk])).status_code == 403

@@ -6,6 +6,7 @@ to the chosen kind); the services decide what is valid and save.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ebms.accounts.models import Company, User
 from ebms.accounts.submissions import SubmissionKeyMixin
 
+from .. import hooks
 from ..models import JOIN_INFO_PLACEHOLDER, MAX_TEXT, MEETING_FIELDS, Appointment, AppointmentKind
 from ..selectors import company_planners, company_users_active
 from .timing import DATE_WIDGET, MAX_ID, TIME_WIDGET, date_in_range, split, zoned
@@ -59,8 +61,18 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
         label=_("Beobachter"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Kollegen, die am Gespräch teilnehmen (Mehrfachauswahl mit Strg)."),
+        # observer-select.js turns it into a searchable list with chips.
+        widget=forms.SelectMultiple(
+            attrs={
+                "size": 6,
+                "data-observer-select": "",
+                "data-placeholder": _("Name eingeben …"),
+                "data-remove": _("Entfernen:"),
+                "data-empty": _("Niemand gefunden."),
+                "data-chosen-label": _("Gewählte Beobachter"),
+            }
+        ),
+        help_text=_("Kollegen, die am Gespräch teilnehmen."),
     )
     location = forms.CharField(
         label=_("Ort"),
@@ -79,7 +91,13 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
         assume_scheme="https",
         required=False,
         max_length=200,
-        help_text=_("Nur nötig ohne Kalender-Integration: Link zur Online-Besprechung."),
+        help_text=_("Link zur Online-Besprechung, den der Bewerber mit der Einladung erhält."),
+    )
+    own_link = forms.BooleanField(
+        label=_("Eigenen Link verwenden"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-own-link": ""}),
+        help_text=_("Statt der Teams-Besprechung einen Link eines anderen Dienstes angeben."),
     )
     internal_description = forms.CharField(
         label=_("Interne Beschreibung"),
@@ -103,19 +121,55 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
         ),
     )
 
+    # The "Trotzdem planen" button sends the fingerprint of the conflicts it was shown.
+    conflicts_ok = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     def __init__(self, *args, company: Company, user: User, keep_observers=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.appointment: Appointment | None = None
+        self.conflicts: list[str] = []
+        self.conflict_token = ""
         self.company = company
         self.zone = company.zone
+        self.planner = user
         self.fields["recruiter"].queryset = company_planners(company=company)
-        # Scoped to the company: a forged id of another company's user is "not a valid choice".
-        # Observers deactivated since they were chosen stay selectable, so an edit keeps them.
-        self.fields["observers"].queryset = company_users_active(
-            company=company, including=[u.pk for u in keep_observers]
-        )
         if not self.is_bound and "recruiter" not in self.initial and user.can_plan:
             self.initial["recruiter"] = user.pk
+        # Scoped to the company: a forged id of another company's user is "not a valid choice".
+        # Observers deactivated since they were chosen stay selectable, so an edit keeps them.
+        # The organizer is never his own observer.
+        self.fields["observers"].queryset = company_users_active(
+            company=company, including=[u.pk for u in keep_observers]
+        ).exclude(pk=self._organizer_id() or 0)
         self.initial.setdefault("candidate_message", JOIN_INFO_PLACEHOLDER)
+        for field in self.fields.values():
+            # The browser would cut longer input silently; the server says it is too long.
+            field.widget.attrs.pop("maxlength", None)
+
+    def _organizer_id(self) -> int | None:
+        raw = self.data.get(self.add_prefix("recruiter")) if self.is_bound else None
+        raw = raw if raw is not None else self.initial.get("recruiter")
+        raw = getattr(raw, "pk", raw)
+        return int(raw) if str(raw or "").isdecimal() and int(raw) <= MAX_ID else None
+
+    @property
+    def teams_recruiters(self) -> list[int]:
+        """Planners whose online appointments get a Teams meeting by themselves."""
+        if not hasattr(self, "_teams_recruiters"):
+            self._teams_recruiters = [
+                planner.pk
+                for planner in self.fields["recruiter"].queryset
+                if hooks.join_info_expected(
+                    Appointment(
+                        company=self.company, recruiter=planner, kind=AppointmentKind.ONLINE
+                    )
+                )
+            ]
+        return self._teams_recruiters
+
+    @property
+    def teams_recruiters_attr(self) -> str:
+        return " ".join(str(pk) for pk in self.teams_recruiters)
 
     def clean(self):
         cleaned = super().clean()
@@ -125,13 +179,49 @@ class _PlanningForm(SubmissionKeyMixin, forms.Form):
             cleaned["location"] = ""
             cleaned["room_email"] = ""
             cleaned["room_name"] = ""
-        if kind and kind != AppointmentKind.ONLINE:
+        recruiter = cleaned.get("recruiter")
+        teams = recruiter is not None and recruiter.pk in self.teams_recruiters
+        if kind and (kind != AppointmentKind.ONLINE or (teams and not cleaned.get("own_link"))):
+            # Teams makes the meeting unless the recruiter chose his own link.
             cleaned["meeting_link"] = ""
+        if kind and kind != AppointmentKind.ONLINE:
             message = cleaned.get("candidate_message")
             if message is not None and JOIN_INFO_PLACEHOLDER in message:
                 # The placeholder is our pre-fill; it means nothing outside online meetings.
                 cleaned["candidate_message"] = message.replace(JOIN_INFO_PLACEHOLDER, "").strip()
         return cleaned
+
+    def ask_about_conflicts(self, cleaned: dict, times: list[tuple[datetime, datetime]]) -> None:
+        """Busy people or room at a chosen time: refuse once, unless these very conflicts
+        were confirmed with "Trotzdem planen"."""
+        lines = []
+        for number, (starts_at, ends_at) in enumerate(times, start=1):
+            found = hooks.time_conflicts(
+                company=self.company,
+                planner=self.planner,
+                recruiter=cleaned["recruiter"],
+                observers=list(cleaned.get("observers") or []),
+                room_email=cleaned.get("room_email") or "",
+                starts_at=starts_at,
+                ends_at=ends_at,
+                exclude=self.appointment,
+            )
+            if len(times) > 1:
+                found = [_("Vorschlag %(n)d: %(line)s") % {"n": number, "line": x} for x in found]
+            lines += found
+        if not lines:
+            return
+        seen = "|".join([*(f"{a.isoformat()}/{b.isoformat()}" for a, b in times), *lines])
+        token = hashlib.sha256(seen.encode()).hexdigest()[:32]
+        if cleaned.get("conflicts_ok") == token:
+            return
+        self.conflicts, self.conflict_token = lines, token
+        self.add_error(
+            None,
+            forms.ValidationError(
+                _("Zur gewählten Zeit ist nicht jeder frei. Trotzdem planen?"), code="conflicts"
+            ),
+        )
 
     def service_fields(self) -> dict:
         """The cleaned values as keyword arguments of the services."""
@@ -151,6 +241,10 @@ class AppointmentForm(_PlanningForm):
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
     )
 
+    def __init__(self, *args, appointment: Appointment | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.appointment = appointment
+
     field_order = ["kind", "title", "date", "start_time", "end_time", "recruiter", "observers"]
 
     @classmethod
@@ -163,6 +257,7 @@ class AppointmentForm(_PlanningForm):
         initial["recruiter"] = appointment.recruiter_id
         initial["observers"] = [u.pk for u in appointment.observers.all()]
         initial.update(date=day, start_time=start, end_time=end, version=appointment.version)
+        initial["own_link"] = bool(appointment.meeting_link)
         return initial
 
     def clean(self):
@@ -177,7 +272,23 @@ class AppointmentForm(_PlanningForm):
                 cleaned["ends_at"] = zoned(day, end, self.zone)
             except forms.ValidationError as error:
                 self.add_error("end_time", error)
+        ready = not self.errors and "starts_at" in cleaned and "ends_at" in cleaned
+        if ready and not self._same_people_and_time(cleaned):
+            self.ask_about_conflicts(cleaned, [(cleaned["starts_at"], cleaned["ends_at"])])
         return cleaned
+
+    def _same_people_and_time(self, cleaned: dict) -> bool:
+        """An edit that keeps time, people and room: any conflict was decided on already."""
+        if self.appointment is None:
+            return False
+        before = self.appointment
+        return (
+            (cleaned["starts_at"], cleaned["ends_at"]) == (before.starts_at, before.ends_at)
+            and cleaned["recruiter"].pk == before.recruiter_id
+            and {u.pk for u in cleaned.get("observers") or []}
+            == {u.pk for u in before.observers.all()}
+            and (cleaned.get("room_email") or "").lower() == before.room_email.lower()
+        )
 
     def service_fields(self) -> dict:
         fields = super().service_fields()
@@ -236,6 +347,8 @@ class ProposalForm(_PlanningForm):
                 continue
             slots.append(self._slot(day, start, end, names))
         cleaned["slots"] = [slot for slot in slots if slot is not None]
+        if not self.errors and cleaned["slots"] and cleaned.get("recruiter"):
+            self.ask_about_conflicts(cleaned, cleaned["slots"])
         return cleaned
 
     def _slot(self, day: date, start: time, end: time, names) -> tuple | None:

@@ -33,8 +33,9 @@ def zoned(day: date, clock: time, zone: ZoneInfo) -> datetime:
     """`day` at `clock` in `zone` as an aware datetime.
 
     A wall time skipped by the spring DST change (02:30 on the last Sunday of March in
-    Berlin) does not exist; it is refused instead of being shifted silently. An ambiguous
-    autumn time takes its first occurrence (summer time).
+    Berlin) does not exist; it is refused instead of being shifted silently. A wall time
+    the autumn change repeats (02:30 on the last Sunday of October) is ambiguous: refused
+    too, as nobody can tell which of the two the candidate would read.
     """
     local = datetime.combine(day, clock).replace(tzinfo=zone)
     back = local.astimezone(UTC).astimezone(zone)
@@ -42,6 +43,15 @@ def zoned(day: date, clock: time, zone: ZoneInfo) -> datetime:
         raise forms.ValidationError(
             _("Die Uhrzeit %(time)s gibt es am %(date)s wegen der Zeitumstellung nicht."),
             code="nonexistent",
+            params={"time": clock.strftime("%H:%M"), "date": formats.date_format(day)},
+        )
+    if local.utcoffset() != local.replace(fold=1).utcoffset():
+        raise forms.ValidationError(
+            _(
+                "Die Uhrzeit %(time)s gibt es am %(date)s wegen der Zeitumstellung zweimal. "
+                "Bitte eine Uhrzeit davor oder danach wählen."
+            ),
+            code="ambiguous",
             params={"time": clock.strftime("%H:%M"), "date": formats.date_format(day)},
         )
     return local

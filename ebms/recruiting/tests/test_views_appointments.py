@@ -89,7 +89,7 @@ def test_the_create_form_prefills_the_join_info_placeholder(client, alice, appli
     page = client.get(reverse("recruiting:appointment_create", args=[application.pk]))
     html = page.content.decode()
     assert JOIN_INFO_PLACEHOLDER in html
-    assert "Nur nötig ohne Kalender-Integration" in html
+    assert "Link zur Online-Besprechung, den der Bewerber mit der Einladung erhält." in html
 
 
 def test_the_placeholder_prefill_is_dropped_for_on_site_appointments(client, alice, application):

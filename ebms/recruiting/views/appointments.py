@@ -114,6 +114,7 @@ def appointment_edit(request, pk: int):
         user=request.user,
         initial=AppointmentForm.initial_for(appointment),
         keep_observers=appointment.observers.all(),
+        appointment=appointment,
     )
     if request.method == "POST" and form.is_valid():
         try:

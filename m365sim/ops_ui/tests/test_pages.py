@@ -41,7 +41,7 @@ def test_week_calendar_shows_events_with_attendees_and_join_link(client, tenant)
     html = resp.content.decode()
     assert resp.status_code == 200
     assert "Gespräch mit &lt;b&gt;Frau Lang&lt;/b&gt;" in html  # escaped
-    assert "Ben Koch (required)" in html
+    assert "Ben Koch (erforderlich): " in html and "keine Antwort" in html
     assert "https://teams.microsoft.com/l/meetup-join/" in html
     assert "Teams-Besprechung beitreten" in html
 
