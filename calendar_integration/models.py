@@ -86,7 +86,7 @@ class FunctionCheck(models.Model):
         MicrosoftConnection, on_delete=models.CASCADE, related_name="checks"
     )
     checked_at = models.DateTimeField(_("Geprüft am"), auto_now_add=True)
-    # [{"key", "label", "status", "hint", "code"}]
+    # [{"key", "label", "status", "hint", "code", "label_id", "hint_id", "hint_args"}]
     items = models.JSONField(default=list)
 
     class Meta:
@@ -96,6 +96,13 @@ class FunctionCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.connection} @ {self.checked_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_items(self) -> list[dict]:
+        """The items with label and hint in the active language (for the page)."""
+        from .function_check import item_text
+
+        return [{**item, **item_text(item)} for item in self.items]
 
     @property
     def worst(self) -> str:

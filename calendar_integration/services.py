@@ -25,6 +25,7 @@ from .function_check import function_check_run
 from .http import MicrosoftSession
 from .models import AuthFlow, FunctionCheck, MicrosoftConnection
 from .sync.outbox import backfill_connection
+from .sync.services import parked_resume
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class Finished:
     next_url: str = ""
     tenant_hint: str = ""
     with_rooms: bool = False
+    sent: int = 0  # appointments that waited (planned before, or parked) and go to Outlook now
 
 
 def _previous_outcome(*, user, flow: AuthFlow) -> str:
@@ -124,7 +126,8 @@ def connect_finish(*, user, params: dict[str, str]) -> Finished:
     finished.check = function_check_run(connection=connection)
     if connection.has_rooms:
         rooms_refresh_first(connection=connection)
-    backfill_connection(connection=connection)
+    finished.sent = backfill_connection(connection=connection)
+    finished.sent += parked_resume(connection=connection)
     return finished
 
 

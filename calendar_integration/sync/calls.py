@@ -22,7 +22,14 @@ logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = (30, 60, 120, 300, 600, 1800, 3600)
 BUSY_DELAY = timedelta(seconds=5)
 
-__all__ = ["Recorder", "backoff", "client_for", "failure_fields", "paused_fields"]
+__all__ = [
+    "Recorder",
+    "backoff",
+    "client_for",
+    "failure_fields",
+    "paused_fields",
+    "throttle_reason",
+]
 
 
 class Recorder:
@@ -94,6 +101,22 @@ def paused_fields(connection: MicrosoftConnection) -> dict | None:
     return None
 
 
+def throttle_reason(exc: errors.Throttled, code: str) -> str:
+    """429 is throttling; a 503/504 with Retry-After is an outage, not a brake."""
+    values = {"code": code, "seconds": f"{exc.retry_after:g}"}
+    if exc.status == 429:
+        return (
+            _(
+                "Microsoft drosselt die Anfragen an dieses Postfach (%(code)s); nächster Versuch in %(seconds)s s"
+            )
+            % values
+        )
+    return (
+        _("Microsoft ist gerade nicht erreichbar (%(code)s); nächster Versuch in %(seconds)s s")
+        % values
+    )
+
+
 def failure_fields(record: CalendarEvent, exc: Exception, *, now: datetime | None = None) -> dict:
     """What to store after a failed run: when and why the next attempt happens."""
     now = now or timezone.now()
@@ -112,8 +135,7 @@ def failure_fields(record: CalendarEvent, exc: Exception, *, now: datetime | Non
         return {
             **base,
             "status": SyncStatus.RETRYING,
-            "retry_reason": _("Microsoft bremst (%(code)s): Retry-After %(seconds)s s")
-            % {"code": code, "seconds": f"{exc.retry_after:g}"},
+            "retry_reason": throttle_reason(exc, code),
             "next_attempt_at": until,
         }
     if isinstance(exc, errors.ReconnectNeeded):
@@ -127,7 +149,7 @@ def failure_fields(record: CalendarEvent, exc: Exception, *, now: datetime | Non
         return {
             **base,
             "status": SyncStatus.RETRYING,
-            "retry_reason": _("Microsoft nicht erreichbar (%(code)s)") % {"code": code},
+            "retry_reason": _("Microsoft ist gerade nicht erreichbar (%(code)s)") % {"code": code},
             "next_attempt_at": now + backoff(attempts),
         }
     if isinstance(exc, errors.GraphError):

@@ -103,7 +103,7 @@ def _run(record: CalendarEvent, token: str) -> str:
             record,
             token,
             status=SyncStatus.RETRYING,
-            retry_reason=_("Microsoft bremst dieses Postfach bis %(time)s")
+            retry_reason=_("Pause für dieses Postfach auf Wunsch von Microsoft bis %(time)s")
             % {"time": timezone.localtime(until).strftime("%H:%M:%S")},
             next_attempt_at=until,
         )

@@ -96,13 +96,17 @@ def move(request, pk: int):
 @company_member_required
 def report(request, pk: int):
     appointment = _appointment(request, pk)
+    message = request.POST.get("message", "").strip()
+    if not message:
+        messages.error(
+            request,
+            _(
+                "Bitte beschreiben Sie kurz, was passiert ist; eine leere Meldung wird nicht gesendet."
+            ),
+        )
+        return _back(pk)
     record = CalendarEvent.objects.filter(appointment=appointment).first()
-    problem_report_create(
-        record=record,
-        appointment=appointment,
-        by=request.user,
-        message=request.POST.get("message", ""),
-    )
+    problem_report_create(record=record, appointment=appointment, by=request.user, message=message)
     messages.success(request, _("Danke! Ihre Meldung wurde an das EBMS-Team gesendet."))
     return _back(pk)
 

@@ -24,6 +24,10 @@ A join-information provider (the calendar module for online appointments) answer
 `provides_join_info(appointment) -> bool`; when one does, the candidate invitation waits
 until `appointment_join_info_set()` (services) delivers the meeting's join information.
 
+A sync-state provider (the calendar module) answers `provider(appointment_ids) ->
+{appointment_id: SyncState}` for many appointments at once (one query, no N+1); lists show
+the state as a badge (`sync_states()`).
+
 A room checker (the calendar module) answers `check(company=, recruiter=, email=) -> str`:
 an empty string when `email` is a room of the company's tenant, else the German message
 shown at "Raum (E-Mail)". Without a checker (no calendar module) nothing invites the room,
@@ -32,7 +36,8 @@ and the typed address is only stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 EVENTS = (
     "appointment_created",
@@ -48,6 +53,26 @@ _listeners: list[Listener] = []
 _join_info_providers: list[Callable[..., bool]] = []
 _room_checkers: list[Callable[..., str]] = []
 _panels: dict[str, list[str]] = {}
+_state_providers: list[Callable[..., dict]] = []
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """An appointment's calendar state as lists show it.
+
+    `key`: synced, sending, reconnect, paused or problem; `label` the short German text,
+    `detail` an optional longer one (a tooltip or second line).
+    """
+
+    key: str
+    label: str
+    detail: str = ""
+
+    @property
+    def is_problem(self) -> bool:
+        return self.key == "problem"
+
+
 PANEL_SLOTS = ("planning", "appointment_detail")
 
 
@@ -88,6 +113,30 @@ def stop_providing_room_check(checker: Callable[..., str]) -> None:
     """Remove a checker registered with `provide_room_check` (no error if absent)."""
     if checker in _room_checkers:
         _room_checkers.remove(checker)
+
+
+def provide_sync_states(provider: Callable[..., dict]) -> Callable[..., dict]:
+    """Register `provider(appointment_ids) -> {id: SyncState}` (idempotent)."""
+    if provider not in _state_providers:
+        _state_providers.append(provider)
+    return provider
+
+
+def stop_providing_sync_states(provider: Callable[..., dict]) -> None:
+    """Remove a provider registered with `provide_sync_states` (no error if absent)."""
+    if provider in _state_providers:
+        _state_providers.remove(provider)
+
+
+def sync_states(appointment_ids: Iterable[int]) -> dict[int, SyncState]:
+    """The calendar state of each appointment that has one (empty without a provider)."""
+    ids = [pk for pk in appointment_ids if pk is not None]
+    states: dict[int, SyncState] = {}
+    if not ids:
+        return states
+    for provider in list(_state_providers):
+        states.update(provider(ids))
+    return states
 
 
 def room_problem(*, company, recruiter, email: str) -> str | None:

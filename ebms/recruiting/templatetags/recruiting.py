@@ -6,6 +6,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Appointment
@@ -23,18 +24,27 @@ BADGES = {
     "pending": "badge-warn",
     "sent": "badge-ok",
     "failed": "badge-err",
+    # Calendar sync states (hooks.SyncState.key)
+    "synced": "badge-ok",
+    "sending": "badge-warn",
+    "reconnect": "badge-warn",
+    "paused": "badge-warn",
+    "problem": "badge-err",
 }
 
 
 @register.filter
 def timespan(obj) -> str:
-    """'Sa, 24.10.2026 10:00–11:00' for anything with starts_at/ends_at, in the active zone."""
+    """'Sa, 24.10.2026 10:00–11:00' for anything with starts_at/ends_at, in the active zone
+    (the active language's short date and time formats: 'Sat, 10/24/2026 10 a.m.–11 a.m.')."""
     start = timezone.localtime(obj.starts_at)
     end = timezone.localtime(obj.ends_at)
-    text = f"{date_format(start, 'D, d.m.Y')} {date_format(start, 'H:i')}–"
+    day = "D, " + get_format("SHORT_DATE_FORMAT")
+    clock = get_format("TIME_FORMAT")
+    text = f"{date_format(start, day)} {date_format(start, clock)}–"
     if end.date() != start.date():
-        text += f"{date_format(end, 'D, d.m.Y')} "
-    return text + date_format(end, "H:i")
+        text += f"{date_format(end, day)} "
+    return text + date_format(end, clock)
 
 
 @register.filter

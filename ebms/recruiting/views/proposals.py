@@ -66,6 +66,8 @@ def proposal_detail(request, pk: int):
         appointment = proposal.appointment
     except ObjectDoesNotExist:
         appointment = None
+    else:
+        appointment = selectors.with_states([appointment])[0]
     return render(
         request,
         "recruiting/proposal_detail.html",
