@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ebms.accounts.services import feature_active
+from ebms.accounts.services import feature_active, trial_used
 
 
 def not_booked(request: HttpRequest) -> HttpResponse:
@@ -23,7 +23,12 @@ def not_booked(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "calendar_integration/not_booked.html",
-        {"connection": connection, "paused_reason": sync_paused_reason(connection=connection)},
+        {
+            "connection": connection,
+            "paused_reason": sync_paused_reason(connection=connection),
+            # Each company gets one trial: after it, only booking helps (issue 14.17).
+            "had_trial": trial_used(company=request.user.company),
+        },
         status=403,
     )
 

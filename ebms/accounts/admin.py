@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ebms.admin_columns import CompanyFilter, columns
+
 from .models import BookingChange, Company, Feature, FeatureBooking, User
 from .services import booking_activate, booking_end, booking_start_trial, feature_status
 
@@ -65,6 +67,8 @@ class CompanyAdmin(BookingPermissionMixin, admin.ModelAdmin):
             return _("7-Tage-Demo (noch %(days)s Tage)") % {"days": status.days_left}
         if status.active:
             return _("gebucht")
+        if status.was_trial:
+            return _("7-Tage-Demo abgelaufen (nur Buchung möglich)")
         return _("beendet")
 
     @admin.action(description=gettext_lazy("7-Tage-Demo starten"), permissions=[MANAGE])
@@ -144,7 +148,9 @@ class BookingChangeInline(admin.TabularInline):
 
 @admin.register(FeatureBooking)
 class FeatureBookingAdmin(BookingPermissionMixin, admin.ModelAdmin):
-    list_display = ["company", "feature", "kind", "starts_at", "ends_at", "ended_at", "created_by"]
+    list_display = columns(
+        "company", "feature", "kind", "starts_at", "ends_at", "ended_at", "created_by"
+    )
     list_filter = ["feature", "kind"]
     search_fields = ["company__name"]
     readonly_fields = [
@@ -180,8 +186,10 @@ class FeatureBookingAdmin(BookingPermissionMixin, admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "company", "role", "is_active", "is_staff"]
-    list_filter = ["role", "is_active", "is_staff", "company"]
+    list_display = columns(
+        "email", "first_name", "last_name", "company", "role", "is_active", "is_staff"
+    )
+    list_filter = ["role", "is_active", "is_staff", ("company", CompanyFilter)]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
