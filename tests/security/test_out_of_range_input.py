@@ -87,7 +87,11 @@ def test_huge_ids_are_not_found_and_observers_not_a_valid_choice(world):
 
 def test_a_superscript_slot_on_the_candidate_page_is_not_available(world):
     url = reverse("recruiting:candidate_proposal", args=[proposal_token(world["proposal"])])
-    response = Client(raise_request_exception=False).post(url, {"slot": "²"})
+    client = Client(raise_request_exception=False)
+    # The link's button exchanges the token for the session (issue 11); then the page.
+    page = client.post(url)
+    assert page.status_code == 302
+    response = client.post(page["Location"], {"slot": "²"})
     assert response.status_code == 400
     assert "Dieser Termin ist nicht mehr verfügbar" in response.content.decode()
 
