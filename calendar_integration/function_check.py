@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from .graph import errors
 from .graph.client import GraphClient
@@ -53,21 +53,31 @@ def item_text(item: dict) -> dict:
 
 def _failure_hint(exc: errors.GraphError) -> str:
     if isinstance(exc, errors.ReconnectNeeded):
-        return N_("Die Anmeldung bei Microsoft ist nicht mehr gültig. Bitte erneut verbinden.")
+        return gettext_noop(
+            "Die Anmeldung bei Microsoft ist nicht mehr gültig. Bitte erneut verbinden."
+        )
     if isinstance(exc, errors.PermissionDenied):
-        return N_("Microsoft verweigert den Zugriff. Bitte Berechtigungen und Lizenz prüfen.")
+        return gettext_noop(
+            "Microsoft verweigert den Zugriff. Bitte Berechtigungen und Lizenz prüfen."
+        )
     if isinstance(exc, errors.Throttled) and exc.status == 429:
-        return N_("Microsoft drosselt gerade die Anfragen. Bitte später erneut prüfen.")
+        return gettext_noop("Microsoft drosselt gerade die Anfragen. Bitte später erneut prüfen.")
     if isinstance(exc, (errors.Throttled, errors.Transient)):
-        return N_("Microsoft ist gerade nicht erreichbar. Bitte später erneut prüfen.")
-    return N_("Microsoft meldet einen Fehler.")
+        return gettext_noop("Microsoft ist gerade nicht erreichbar. Bitte später erneut prüfen.")
+    return gettext_noop("Microsoft meldet einen Fehler.")
 
 
 def _check_profile(client: GraphClient, context: dict) -> dict:
     me = client.me()
     context["me"] = me
     name = me.get("displayName") or me.get("userPrincipalName", "")
-    return _item("profile", N_("Profil"), CheckStatus.OK, N_("Angemeldet als %s."), args=[name])
+    return _item(
+        "profile",
+        gettext_noop("Profil"),
+        CheckStatus.OK,
+        gettext_noop("Angemeldet als %s."),
+        args=[name],
+    )
 
 
 def _check_write(client: GraphClient, context: dict) -> dict:
@@ -92,14 +102,19 @@ def _check_write(client: GraphClient, context: dict) -> dict:
     except errors.GraphError as exc:
         return _item(
             "write",
-            N_("Kalender schreiben"),
+            gettext_noop("Kalender schreiben"),
             CheckStatus.WARNING,
-            N_("Testtermin angelegt, aber nicht gelöscht: bitte „%s“ in Outlook löschen."),
+            gettext_noop(
+                "Testtermin angelegt, aber nicht gelöscht: bitte „%s“ in Outlook löschen."
+            ),
             exc.code,
             args=[TEST_SUBJECT],
         )
     return _item(
-        "write", N_("Kalender schreiben"), CheckStatus.OK, N_("Testtermin angelegt und gelöscht.")
+        "write",
+        gettext_noop("Kalender schreiben"),
+        CheckStatus.OK,
+        gettext_noop("Testtermin angelegt und gelöscht."),
     )
 
 
@@ -121,9 +136,9 @@ def _check_free_busy(client: GraphClient, context: dict) -> dict:
         first = failed[0]
         return _item(
             "free_busy",
-            N_("Frei/Gebucht lesen"),
+            gettext_noop("Frei/Gebucht lesen"),
             CheckStatus.WARNING,
-            N_("Für %(address)s liefert Microsoft keine Verfügbarkeit: %(message)s"),
+            gettext_noop("Für %(address)s liefert Microsoft keine Verfügbarkeit: %(message)s"),
             str(first["error"].get("responseCode", "")),
             args={
                 "address": first.get("scheduleId", ""),
@@ -133,15 +148,15 @@ def _check_free_busy(client: GraphClient, context: dict) -> dict:
     if len(schedules) == 1:
         return _item(
             "free_busy",
-            N_("Frei/Gebucht lesen"),
+            gettext_noop("Frei/Gebucht lesen"),
             CheckStatus.OK,
-            N_("Eigene Verfügbarkeit lesbar (kein Kollege zum Vergleich vorhanden)."),
+            gettext_noop("Eigene Verfügbarkeit lesbar (kein Kollege zum Vergleich vorhanden)."),
         )
     return _item(
         "free_busy",
-        N_("Frei/Gebucht lesen"),
+        gettext_noop("Frei/Gebucht lesen"),
         CheckStatus.OK,
-        N_("Verfügbarkeit von Ihnen und %s lesbar."),
+        gettext_noop("Verfügbarkeit von Ihnen und %s lesbar."),
         args=[schedules[1]],
     )
 
@@ -149,12 +164,17 @@ def _check_free_busy(client: GraphClient, context: dict) -> dict:
 def _check_teams(client: GraphClient, context: dict) -> dict:
     providers = client.calendar().get("allowedOnlineMeetingProviders") or []
     if "teamsForBusiness" in providers:
-        return _item("teams", N_("Teams-Besprechungen"), CheckStatus.OK, N_("Teams ist verfügbar."))
+        return _item(
+            "teams",
+            gettext_noop("Teams-Besprechungen"),
+            CheckStatus.OK,
+            gettext_noop("Teams ist verfügbar."),
+        )
     return _item(
         "teams",
-        N_("Teams-Besprechungen"),
+        gettext_noop("Teams-Besprechungen"),
         CheckStatus.FAILED,
-        N_(
+        gettext_noop(
             "Ihr Kalender erlaubt keine Teams-Besprechungen (keine Teams-Lizenz?). "
             "Online-Termine sind so nicht möglich; bitte die IT um eine Teams-Lizenz bitten."
         ),
@@ -167,24 +187,30 @@ def _check_rooms(client: GraphClient, context: dict) -> dict:
     if not connection.has_rooms:
         return _item(
             "rooms",
-            N_("Räume"),
+            gettext_noop("Räume"),
             CheckStatus.WARNING,
-            N_("Ohne Räume verbunden. Für Räume „Account verbinden (+Räume)“ nutzen."),
+            gettext_noop("Ohne Räume verbunden. Für Räume „Account verbinden (+Räume)“ nutzen."),
             "Place.Read.All",
         )
     rooms = client.list_rooms()
     if not rooms:
         return _item(
             "rooms",
-            N_("Räume"),
+            gettext_noop("Räume"),
             CheckStatus.WARNING,
-            N_(
+            gettext_noop(
                 "Microsoft liefert noch keine Räume. Neu angelegte oder geänderte Räume "
                 "erscheinen erst nach 24–48 Stunden in der Raumliste (bekannte Verzögerung "
                 "bei Microsoft)."
             ),
         )
-    return _item("rooms", N_("Räume"), CheckStatus.OK, N_("%d Räume gefunden."), args=[len(rooms)])
+    return _item(
+        "rooms",
+        gettext_noop("Räume"),
+        CheckStatus.OK,
+        gettext_noop("%d Räume gefunden."),
+        args=[len(rooms)],
+    )
 
 
 CHECKS: list[tuple[str, str, Callable[[GraphClient, dict], dict]]] = [
