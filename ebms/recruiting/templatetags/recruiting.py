@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Appointment
@@ -77,6 +81,33 @@ def field_label(name: str) -> str:
         return str(Appointment._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+@register.filter
+def in_field_order(changes: dict) -> list[tuple[str, list]]:
+    """History changes in the form's order (Beginn before Ende), whatever order the database
+    kept the JSON keys in (PostgreSQL's jsonb sorts them: "ends_at" before "starts_at")."""
+    from ..services.appointments import FIELDS
+
+    order = {field: index for index, field in enumerate(FIELDS)}
+    return sorted(changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+_STORED_DATETIME = re.compile(r"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$")
+
+
+@register.filter
+def history_value(value: str, field: str = "") -> str:
+    """A stored history value in the reader's language: "01.12.2026 13:31" (stored German,
+    in the company's zone) in the active date format, kind and status labels translated."""
+    if not value:
+        return value
+    if _STORED_DATETIME.match(value):
+        moment = datetime.strptime(value, "%d.%m.%Y %H:%M")
+        return date_format(moment, get_format("SHORT_DATETIME_FORMAT"))
+    if field in ("kind", "status"):
+        return gettext(value)
+    return value
 
 
 # Fields whose model verbose name is missing or not what the page should say.
