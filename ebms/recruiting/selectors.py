@@ -164,6 +164,11 @@ def candidate_email_status(appointment: Appointment) -> CandidateEmail | None:
     return emails[0] if emails else None
 
 
+def proposal_email_status(proposal: Proposal) -> CandidateEmail | None:
+    """The newest e-mail about the proposal (the link, or its withdrawal)."""
+    return proposal.emails.order_by("-created_at", "-id").first()
+
+
 def with_states(appointments: Iterable[Appointment]) -> list[Appointment]:
     """The appointments with `sync_state` (a hooks.SyncState or None, one query for all) and
     `candidate_email` (the newest candidate e-mail; needs the prefetched `emails`)."""

@@ -86,6 +86,8 @@ def test_a_proposal_page_shows_the_picked_appointments_state(m365, rita, alice, 
     page = _page(alice, "recruiting:proposal_detail", proposal.pk)
 
     assert 'data-sync-state="synced"' in page
+    assert "Terminvorschläge: gesendet" in page  # the proposal's own mail
+    assert "Einladung: gesendet" in page  # the confirmation of the picked slot
 
 
 def test_a_drift_is_a_problem_never_next_to_synchronisiert(m365, rita, alice, application):

@@ -71,7 +71,11 @@ def proposal_detail(request, pk: int):
     return render(
         request,
         "recruiting/proposal_detail.html",
-        {"proposal": proposal, "appointment": appointment},
+        {
+            "proposal": proposal,
+            "appointment": appointment,
+            "proposal_email": selectors.proposal_email_status(proposal),
+        },
     )
 
 
