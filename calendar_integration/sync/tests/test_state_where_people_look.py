@@ -103,6 +103,10 @@ def test_a_drift_is_a_problem_never_next_to_synchronisiert(m365, rita, alice, ap
     assert 'data-sync-state="problem"' in _page(alice, "recruiting:appointment_list")
     detail = _page(alice, "recruiting:appointment_detail", appointment.pk)
     assert "In Outlook geändert" in detail and ">synchronisiert<" not in detail
+    alice.role = "admin"  # the company admin's problem list says the same
+    alice.save(update_fields=["role"])
+    problems = _page(alice, "calendar_integration:sync_problems")
+    assert 'data-sync-state="problem"' in problems and ">synchronisiert<" not in problems
 
 
 def test_after_reconnecting_parked_work_is_sent_at_once_and_the_page_says_so(
