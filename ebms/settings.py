@@ -117,6 +117,7 @@ TEMPLATES = [
                 "ebms.accounts.context_processors.feature_notice",
                 "ebms.accounts.context_processors.demo_links",
                 "calendar_integration.context_processors.reconnect_banner",
+                "calendar_integration.context_processors.connected_as",
             ],
         },
     },

@@ -409,6 +409,11 @@ def _recruiter_sees_sync_and_mail_state_where_she_looks(lena, j: Journey) -> Non
     """Point 1: dashboard, appointment list and application page show, per appointment, the
     Outlook state and the candidate mail's state (no problems: no problem count)."""
     lena.goto(f"{j.base}/")
+    # Point 13: connected, the notice names the account instead of offering to connect.
+    expect(lena.locator("[data-notice-connected]")).to_have_text(
+        f"Verbunden als {j.recruiter.email}"
+    )
+    expect(lena.get_by_role("link", name="Microsoft-Konto verbinden")).to_have_count(0)
     mine = lena.locator("main table.table").first
     expect(mine.locator("[data-sync-state='synced']")).to_have_count(2)
     expect(mine.locator("[data-sync-state]").first).to_have_text("synchronisiert")
@@ -433,6 +438,7 @@ def _recruiter_sees_sync_and_mail_state_where_she_looks(lena, j: Journey) -> Non
     # Point 3: the call history in words, not "create POST".
     _submit(lena.get_by_role("link", name="Vorstellungsgespräch Sophie Wagner"))
     expect(lena.locator("[data-sync-state]")).to_have_text("synchronisiert")
+    lena.wait_for_load_state("networkidle")  # the panel's fresh state has replaced it
     lena.get_by_text("Verlauf der Microsoft-Aufrufe").click()
     history = lena.locator("#sync-panel details table")
     expect(history).to_contain_text("Termin angelegt")
