@@ -26,9 +26,11 @@ LABELS = {
 def column(name: str, label=None) -> Callable:
     """A list_display / readonly_fields entry showing `obj.<name>` under a German header."""
 
-    @admin.display(description=label or LABELS[name], ordering=name if name != "pk" else "pk")
+    @admin.display(description=label or LABELS[name], ordering=name)
     def show(obj):
-        return getattr(obj, name)
+        value = getattr(obj, name)
+        display = getattr(obj, f"get_{name}_display", None)  # a choice: its label
+        return display() if callable(display) else value
 
     show.__name__ = f"{name}_column"
     return show

@@ -31,7 +31,9 @@ class BookingPermissionMixin:
 
 class FeatureBookingInline(admin.TabularInline):
     model = FeatureBooking
-    fields = ["feature", "kind", "starts_at", "ends_at", "ended_at", "created_by", "ended_by"]
+    fields = columns(
+        "feature", "kind", "starts_at", "ends_at", "ended_at", "created_by", "ended_by"
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -137,7 +139,7 @@ class CompanyAdmin(BookingPermissionMixin, admin.ModelAdmin):
 
 class BookingChangeInline(admin.TabularInline):
     model = BookingChange
-    fields = ["at", "action", "by", "note"]
+    fields = columns("at", "action", "by", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -153,7 +155,8 @@ class FeatureBookingAdmin(BookingPermissionMixin, admin.ModelAdmin):
     )
     list_filter = ["feature", "kind"]
     search_fields = ["company__name"]
-    readonly_fields = [
+    # Everything read-only (bookings change through the actions); German labels.
+    fields = columns(
         "company",
         "feature",
         "kind",
@@ -163,7 +166,8 @@ class FeatureBookingAdmin(BookingPermissionMixin, admin.ModelAdmin):
         "created_at",
         "created_by",
         "ended_by",
-    ]
+    )
+    readonly_fields = fields
     inlines = [BookingChangeInline]
     actions = ["end_selected"]
 

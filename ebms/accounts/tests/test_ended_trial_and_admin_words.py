@@ -56,3 +56,19 @@ def test_admin_lists_have_german_column_headers(client, carol, clara):
     page = bookings.content.decode()
     assert ">Firma<" in page and ">Angelegt von<" in page
     assert ">Company<" not in page and ">Created by<" not in page
+
+
+def test_booking_pages_have_german_labels(client, carol, clara):
+    booking = booking_start_trial(company=carol.company, by=clara)
+    client.force_login(clara)
+
+    company = client.get(reverse("admin:accounts_company_change", args=[carol.company.pk]))
+    detail = client.get(reverse("admin:accounts_featurebooking_change", args=[booking.pk]))
+
+    assert company.status_code == detail.status_code == 200
+    for page in (company.content.decode(), detail.content.decode()):
+        assert "Angelegt von" in page
+        assert "Created by" not in page and "Ended by" not in page
+    assert "Firma" in detail.content.decode() and "Zeitpunkt" in detail.content.decode()
+    # Nothing became editable: the booking changes only through the actions.
+    assert 'name="company"' not in detail.content.decode()
