@@ -226,7 +226,8 @@ def _update(record, token, appointment, client, recorder, known: dict | None = N
         if known is not None:
             _after_write(record, token, appointment, known)
         return
-    recorder.operation = "update"
+    # The call history names a time change as such ("Zeit geändert").
+    recorder.operation = "update time" if {"start", "end"} & set(changes) else "update"
     try:
         event = client.update_event(event_id=record.graph_id, changes=changes)
     except errors.NotFound:

@@ -209,6 +209,7 @@ class SyncLog(models.Model):
 OPERATION_LABELS = {
     "create": _("Termin angelegt"),
     "update": _("Termin geändert"),
+    "update time": _("Zeit geändert"),
     "cancel": _("Termin abgesagt"),
     "cancel (organizer changed)": _("Beim bisherigen Organisator abgesagt"),
     "lookup": _("Termin in Outlook gesucht"),

@@ -5,6 +5,8 @@ versuchen" while the booking is paused, German words for calls and outages, and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -148,10 +150,15 @@ def test_while_the_booking_is_paused_retry_is_not_offered_and_a_change_warns(
 def test_the_call_history_names_operations_in_german(m365, rita, alice, application):
     appointment = plan(application=application, by=alice)
     appointment_update(appointment=appointment, by=alice, title="Neu")
+    later = appointment.starts_at + timedelta(hours=2)
+    appointment_update(
+        appointment=appointment, by=alice, starts_at=later, ends_at=later + timedelta(hours=1)
+    )
 
     panel = _page(alice, "calendar_integration:sync_status", appointment.pk)
 
     assert "Termin angelegt" in panel and "Termin geändert" in panel
+    assert "Zeit geändert" in panel
     assert "create" not in panel and "update <" not in panel
 
 
