@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from ebms.admin_columns import CompanyFilter, columns
+
 from .models import FunctionCheck, MicrosoftConnection
 
 
 @admin.register(MicrosoftConnection)
 class MicrosoftConnectionAdmin(admin.ModelAdmin):
-    list_display = ("user", "company", "upn", "state", "last_refresh_at", "last_error_code")
-    list_filter = ("state", "company")
+    list_display = columns("user", "company", "upn", "state", "last_refresh_at", "last_error_code")
+    list_filter = ("state", ("company", CompanyFilter))
     search_fields = ("user__email", "upn")
     # Explicit field list: token_cache_encrypted is not editable and never listed.
     fields = (
@@ -40,7 +42,7 @@ class MicrosoftConnectionAdmin(admin.ModelAdmin):
 
 @admin.register(FunctionCheck)
 class FunctionCheckAdmin(admin.ModelAdmin):
-    list_display = ("connection", "checked_at")
+    list_display = columns("connection", "checked_at")
     readonly_fields = ("connection", "checked_at", "items")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

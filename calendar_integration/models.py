@@ -86,7 +86,7 @@ class FunctionCheck(models.Model):
         MicrosoftConnection, on_delete=models.CASCADE, related_name="checks"
     )
     checked_at = models.DateTimeField(_("Geprüft am"), auto_now_add=True)
-    # [{"key", "label", "status", "hint", "code"}]
+    # [{"key", "label", "status", "hint", "code", "label_id", "hint_id", "hint_args"}]
     items = models.JSONField(default=list)
 
     class Meta:

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "ebms.accounts.context_processors.feature_notice",
                 "ebms.accounts.context_processors.demo_links",
                 "calendar_integration.connection.context_processors.reconnect_banner",
+                "calendar_integration.connection.context_processors.connected_as",
             ],
         },
     },
@@ -161,6 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ebms.formats"]  # German dates as 01.12.2026, 13:31
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

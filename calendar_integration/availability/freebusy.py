@@ -100,9 +100,14 @@ class FreeBusy:
 def _problem(exc: errors.GraphError) -> str:
     if isinstance(exc, errors.ReconnectNeeded | errors.TokenExpired):
         return _("Ihre Microsoft-Anmeldung ist abgelaufen: bitte das Konto erneut verbinden.")
-    if isinstance(exc, errors.Throttled):
+    if isinstance(exc, errors.Throttled) and exc.status == 429:
         return _(
-            "Microsoft bremst gerade die Anfragen; bitte in %(seconds)d Sekunden erneut versuchen."
+            "Microsoft drosselt gerade die Anfragen; bitte in %(seconds)d Sekunden erneut "
+            "versuchen."
+        ) % {"seconds": max(1, round(exc.retry_after))}
+    if isinstance(exc, errors.Throttled):  # 503/504 with Retry-After
+        return _(
+            "Microsoft ist gerade nicht erreichbar; bitte in %(seconds)d Sekunden erneut versuchen."
         ) % {"seconds": max(1, round(exc.retry_after))}
     if isinstance(exc, errors.Transient):
         return _("Microsoft ist gerade nicht erreichbar (%(code)s).") % {"code": exc.code}

@@ -1,10 +1,11 @@
-"""Template context for the reconnect banner (base.html includes _reconnect_banner.html)."""
+"""Template context for the reconnect banner (base.html includes _reconnect_banner.html) and
+the feature notice's "Verbunden als"."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .selectors import needs_reconnect
+from .selectors import connected_upn, needs_reconnect
 
 
 def reconnect_banner(request: HttpRequest) -> dict[str, bool]:
@@ -13,3 +14,12 @@ def reconnect_banner(request: HttpRequest) -> dict[str, bool]:
     if user is None or not user.is_authenticated:
         return {}
     return {"calendar_reconnect_needed": needs_reconnect(user=user)}
+
+
+def connected_as(request: HttpRequest) -> dict[str, str]:
+    """For the feature notice: the Microsoft account a planner is connected as, so the notice
+    says "Verbunden als ..." instead of offering to connect again (issue 14.13)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "can_plan", False):
+        return {}
+    return {"calendar_connected_as": connected_upn(user=user)}

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ebms.accounts.models import User
 
@@ -29,25 +30,65 @@ __all__ = ["function_check_run"]
 TEST_SUBJECT = "EBMS Funktionstest"
 
 
-def _item(key: str, label: str, status: str, hint: str = "", code: str = "") -> dict[str, str]:
-    return {"key": key, "label": label, "status": status, "hint": hint, "code": code}
+def _item(
+    key: str,
+    label: str,
+    status: str,
+    hint: str = "",
+    code: str = "",
+    args: list[Any] | dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One result row. `label` and `hint` are untranslated (German) message ids, stored with
+    `args` so the page shows them in the reader's language (`item_text`)."""
+    return {
+        "key": key,
+        "status": status,
+        "code": code,
+        "label_id": label,
+        "hint_id": hint,
+        "hint_args": args,
+        **item_text({"label_id": label, "hint_id": hint, "hint_args": args}),
+    }
+
+
+def item_text(item: dict[str, Any]) -> dict[str, str]:
+    """`label` and `hint` of a stored item in the active language (old rows as stored)."""
+    if "label_id" not in item:
+        return {"label": item.get("label", ""), "hint": item.get("hint", "")}
+    hint = _(item["hint_id"]) if item["hint_id"] else ""
+    if item.get("hint_args") is not None:
+        args = item["hint_args"]
+        hint = hint % (tuple(args) if isinstance(args, list) else args)
+    return {"label": _(item["label_id"]), "hint": hint}
 
 
 def _failure_hint(exc: errors.GraphError) -> str:
     if isinstance(exc, errors.ReconnectNeeded):
-        return _("Die Anmeldung bei Microsoft ist nicht mehr gültig. Bitte erneut verbinden.")
+        return gettext_noop(
+            "Die Anmeldung bei Microsoft ist nicht mehr gültig. Bitte erneut verbinden."
+        )
     if isinstance(exc, errors.PermissionDenied):
-        return _("Microsoft verweigert den Zugriff. Bitte Berechtigungen und Lizenz prüfen.")
+        return gettext_noop(
+            "Microsoft verweigert den Zugriff. Bitte Berechtigungen und Lizenz prüfen."
+        )
+    if isinstance(exc, errors.Throttled) and exc.status == 429:
+        return gettext_noop("Microsoft drosselt gerade die Anfragen. Bitte später erneut prüfen.")
     if isinstance(exc, (errors.Throttled, errors.Transient)):
-        return _("Microsoft ist gerade nicht erreichbar. Bitte später erneut prüfen.")
-    return _("Microsoft meldet einen Fehler.")
+        return gettext_noop("Microsoft ist gerade nicht erreichbar. Bitte später erneut prüfen.")
+    return gettext_noop("Microsoft meldet einen Fehler.")
 
 
 def _check_profile(client: GraphClient, context: dict[str, Any]) -> dict[str, str]:
     me = client.me()
     context["me"] = me
     name = me.get("displayName") or me.get("userPrincipalName", "")
-    return _item("profile", _("Profil"), CheckStatus.OK, _("Angemeldet als %s.") % name)
+    return _item(
+        "profile",
+        gettext_noop("Profil"),
+        CheckStatus.OK,
+        gettext_noop("Angemeldet als %s."),
+        args=[name],
+    )
 
 
 def _check_write(client: GraphClient, context: dict[str, Any]) -> dict[str, str]:
@@ -69,14 +110,19 @@ def _check_write(client: GraphClient, context: dict[str, Any]) -> dict[str, str]
     except errors.GraphError as exc:
         return _item(
             "write",
-            _("Kalender schreiben"),
+            gettext_noop("Kalender schreiben"),
             CheckStatus.WARNING,
-            _("Testtermin angelegt, aber nicht gelöscht: bitte „%s“ in Outlook löschen.")
-            % TEST_SUBJECT,
+            gettext_noop(
+                "Testtermin angelegt, aber nicht gelöscht: bitte „%s“ in Outlook löschen."
+            ),
             exc.code,
+            args=[TEST_SUBJECT],
         )
     return _item(
-        "write", _("Kalender schreiben"), CheckStatus.OK, _("Testtermin angelegt und gelöscht.")
+        "write",
+        gettext_noop("Kalender schreiben"),
+        CheckStatus.OK,
+        gettext_noop("Testtermin angelegt und gelöscht."),
     )
 
 
@@ -93,39 +139,45 @@ def _check_free_busy(client: GraphClient, context: dict[str, Any]) -> dict[str, 
         first = failed[0]
         return _item(
             "free_busy",
-            _("Frei/Gebucht lesen"),
+            gettext_noop("Frei/Gebucht lesen"),
             CheckStatus.WARNING,
-            _("Für %(address)s liefert Microsoft keine Verfügbarkeit: %(message)s")
-            % {
+            gettext_noop("Für %(address)s liefert Microsoft keine Verfügbarkeit: %(message)s"),
+            str(first["error"].get("responseCode", "")),
+            args={
                 "address": first.get("scheduleId", ""),
                 "message": first["error"].get("message", ""),
             },
-            str(first["error"].get("responseCode", "")),
         )
     if len(schedules) == 1:
         return _item(
             "free_busy",
-            _("Frei/Gebucht lesen"),
+            gettext_noop("Frei/Gebucht lesen"),
             CheckStatus.OK,
-            _("Eigene Verfügbarkeit lesbar (kein Kollege zum Vergleich vorhanden)."),
+            gettext_noop("Eigene Verfügbarkeit lesbar (kein Kollege zum Vergleich vorhanden)."),
         )
     return _item(
         "free_busy",
-        _("Frei/Gebucht lesen"),
+        gettext_noop("Frei/Gebucht lesen"),
         CheckStatus.OK,
-        _("Verfügbarkeit von Ihnen und %s lesbar.") % schedules[1],
+        gettext_noop("Verfügbarkeit von Ihnen und %s lesbar."),
+        args=[schedules[1]],
     )
 
 
 def _check_teams(client: GraphClient, context: dict[str, Any]) -> dict[str, str]:
     providers = client.calendar().get("allowedOnlineMeetingProviders") or []
     if "teamsForBusiness" in providers:
-        return _item("teams", _("Teams-Besprechungen"), CheckStatus.OK, _("Teams ist verfügbar."))
+        return _item(
+            "teams",
+            gettext_noop("Teams-Besprechungen"),
+            CheckStatus.OK,
+            gettext_noop("Teams ist verfügbar."),
+        )
     return _item(
         "teams",
-        _("Teams-Besprechungen"),
+        gettext_noop("Teams-Besprechungen"),
         CheckStatus.FAILED,
-        _(
+        gettext_noop(
             "Ihr Kalender erlaubt keine Teams-Besprechungen (keine Teams-Lizenz?). "
             "Online-Termine sind so nicht möglich; bitte die IT um eine Teams-Lizenz bitten."
         ),
@@ -138,24 +190,30 @@ def _check_rooms(client: GraphClient, context: dict[str, Any]) -> dict[str, str]
     if not connection.has_rooms:
         return _item(
             "rooms",
-            _("Räume"),
+            gettext_noop("Räume"),
             CheckStatus.WARNING,
-            _("Ohne Räume verbunden. Für Räume „Account verbinden (+Räume)“ nutzen."),
+            gettext_noop("Ohne Räume verbunden. Für Räume „Account verbinden (+Räume)“ nutzen."),
             "Place.Read.All",
         )
     rooms = client.list_rooms()
     if not rooms:
         return _item(
             "rooms",
-            _("Räume"),
+            gettext_noop("Räume"),
             CheckStatus.WARNING,
-            _(
+            gettext_noop(
                 "Microsoft liefert noch keine Räume. Neu angelegte oder geänderte Räume "
                 "erscheinen erst nach 24–48 Stunden in der Raumliste (bekannte Verzögerung "
                 "bei Microsoft)."
             ),
         )
-    return _item("rooms", _("Räume"), CheckStatus.OK, _("%d Räume gefunden.") % len(rooms))
+    return _item(
+        "rooms",
+        gettext_noop("Räume"),
+        CheckStatus.OK,
+        gettext_noop("%d Räume gefunden."),
+        args=[len(rooms)],
+    )
 
 
 CHECKS: list[tuple[str, str, Callable[[GraphClient, dict[str, Any]], dict[str, str]]]] = [
@@ -193,5 +251,5 @@ def function_check_run(*, connection: MicrosoftConnection) -> FunctionCheck:
                 items.append(check(client, context))
             except errors.GraphError as exc:
                 logger.info("function check %s failed: %s", key, exc.code)
-                items.append(_item(key, _(label), CheckStatus.FAILED, _failure_hint(exc), exc.code))
+                items.append(_item(key, label, CheckStatus.FAILED, _failure_hint(exc), exc.code))
     return FunctionCheck.objects.create(connection=connection, items=items)

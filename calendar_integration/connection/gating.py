@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ebms.accounts.services import feature_active
+from ebms.accounts.services import feature_active, trial_used
 
 from . import selectors
 from .access import UserRequest, company_of
@@ -30,7 +30,12 @@ def not_booked(request: UserRequest) -> HttpResponse:
     return render(
         request,
         "calendar_integration/not_booked.html",
-        {"connection": connection, "paused_reason": sync_paused_reason(connection=connection)},
+        {
+            "connection": connection,
+            "paused_reason": sync_paused_reason(connection=connection),
+            # Each company gets one trial: after it, only booking helps (issue 14.17).
+            "had_trial": trial_used(company=company_of(request.user)),
+        },
         status=403,
     )
 

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Subquery
 from ebms.accounts.models import Company, Role, User
 from ebms.accounts.services import feature_active
 
-from ..models import ConnectionState, FunctionCheck, MicrosoftConnection
+from ..models import USABLE_STATES, ConnectionState, FunctionCheck, MicrosoftConnection
 
 __all__ = [
     "Unusable",
@@ -60,6 +60,16 @@ def needs_reconnect(*, user: User) -> bool:
     if not user.is_authenticated:
         return False
     return MicrosoftConnection.objects.filter(user=user, state=ConnectionState.RECONNECT).exists()
+
+
+def connected_upn(*, user: User) -> str:
+    """The Microsoft account of the user's usable connection ("" when there is none)."""
+    upn = (
+        MicrosoftConnection.objects.filter(user=user, state__in=USABLE_STATES)
+        .values_list("upn", flat=True)
+        .first()
+    )
+    return upn or ""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from ..microsoft.consent import CONSENT_KINDS, Kind, Problem
 from ..microsoft.http import MicrosoftSession
 from ..models import AuthFlow, FunctionCheck, MicrosoftConnection
 from ..sync.outbox import backfill_connection
+from ..sync.services import parked_resume
 from .access import company_of
 from .function_check import function_check_run
 
@@ -60,6 +61,7 @@ class Finished:
     next_url: str = ""
     tenant_hint: str = ""
     with_rooms: bool = False
+    sent: int = 0  # appointments that waited (planned before, or parked) and go to Outlook now
 
 
 def _previous_outcome(*, user: User, flow: AuthFlow) -> str:
@@ -125,7 +127,8 @@ def connect_finish(*, user: User, params: dict[str, str]) -> Finished:
     finished.check = function_check_run(connection=connection)
     if connection.has_rooms:
         rooms_refresh_first(connection=connection)
-    backfill_connection(connection=connection)
+    finished.sent = backfill_connection(connection=connection)
+    finished.sent += parked_resume(connection=connection)
     return finished
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ebms.accounts.access import company_admin_required, planner_required
@@ -121,6 +122,16 @@ def _signin_done(request: UserRequest) -> HttpResponse:
     finished = services.connect_finish(user=request.user, params=request.GET.dict())
     if finished.redirect_url:
         return redirect(finished.redirect_url)
+    if finished.sent:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d wartender Termin wird jetzt in Outlook eingetragen.",
+                "%(count)d wartende Termine werden jetzt in Outlook eingetragen.",
+                finished.sent,
+            )
+            % {"count": finished.sent},
+        )
     if finished.problem is not None:
         return _problem(
             request,
@@ -164,7 +175,13 @@ def disconnect(request: UserRequest) -> HttpResponse:
     connection = selectors.connection_for(user=request.user)
     if connection is not None:
         connection_disconnect(connection=connection)
-        messages.success(request, _("Die Verbindung wurde getrennt; die Tokens sind gelöscht."))
+        messages.success(
+            request,
+            _(
+                "Die Verbindung wurde getrennt. EBMS hat Ihre Anmeldung bei Microsoft gelöscht; "
+                "Termine in Outlook bleiben bestehen."
+            ),
+        )
     return redirect("calendar_integration:connect")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from ebms.admin_columns import CompanyFilter, columns
+
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncLog
 
 
@@ -19,9 +21,9 @@ class SyncLogInline(admin.TabularInline):
 
 @admin.register(CalendarEvent)
 class CalendarEventAdmin(admin.ModelAdmin):
-    list_display = ("pk", "company", "kind", "appointment", "status", "last_error_code",
-                    "wanted_version", "synced_version", "updated_at")  # fmt: skip
-    list_filter = ("status", "kind", "company")
+    list_display = columns("pk", "company", "kind", "appointment", "status", "last_error_code",
+                           "wanted_version", "synced_version", "updated_at")  # fmt: skip
+    list_filter = ("status", "kind", ("company", CompanyFilter))
     inlines = [SyncLogInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
@@ -33,8 +35,8 @@ class CalendarEventAdmin(admin.ModelAdmin):
 
 @admin.register(ProblemReport)
 class ProblemReportAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "company", "reported_by", "appointment", "mailed_at")
-    list_filter = ("company",)
+    list_display = columns("created_at", "company", "reported_by", "appointment", "mailed_at")
+    list_filter = (("company", CompanyFilter),)
     readonly_fields = ("company", "appointment", "reported_by", "message", "details",
                        "created_at", "mailed_at")  # fmt: skip
 
@@ -44,4 +46,4 @@ class ProblemReportAdmin(admin.ModelAdmin):
 
 @admin.register(CompanySyncSettings)
 class CompanySyncSettingsAdmin(admin.ModelAdmin):
-    list_display = ("company", "sensitivity")
+    list_display = columns("company", "sensitivity")

@@ -23,7 +23,14 @@ logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = (30, 60, 120, 300, 600, 1800, 3600)
 BUSY_DELAY = timedelta(seconds=5)
 
-__all__ = ["backoff", "event_remove", "failure_fields", "lookup", "paused_fields"]
+__all__ = [
+    "backoff",
+    "event_remove",
+    "failure_fields",
+    "lookup",
+    "paused_fields",
+    "throttle_reason",
+]
 
 
 def lookup(client: GraphClient, record: CalendarEvent) -> dict[str, Any] | None:
@@ -66,6 +73,22 @@ def paused_fields(connection: MicrosoftConnection) -> dict[str, Any] | None:
     }
 
 
+def throttle_reason(exc: errors.Throttled, code: str) -> str:
+    """429 is throttling; a 503/504 with Retry-After is an outage, not a brake."""
+    values = {"code": code, "seconds": f"{exc.retry_after:g}"}
+    if exc.status == 429:
+        return (
+            _(
+                "Microsoft drosselt die Anfragen an dieses Postfach (%(code)s); nächster Versuch in %(seconds)s s"
+            )
+            % values
+        )
+    return (
+        _("Microsoft ist gerade nicht erreichbar (%(code)s); nächster Versuch in %(seconds)s s")
+        % values
+    )
+
+
 def failure_fields(
     record: CalendarEvent, exc: Exception, *, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -86,8 +109,7 @@ def failure_fields(
         return {
             **base,
             "status": SyncStatus.RETRYING,
-            "retry_reason": _("Microsoft bremst (%(code)s): Retry-After %(seconds)s s")
-            % {"code": code, "seconds": f"{exc.retry_after:g}"},
+            "retry_reason": throttle_reason(exc, code),
             "next_attempt_at": until,
         }
     if isinstance(exc, errors.ReconnectNeeded):
@@ -101,7 +123,7 @@ def failure_fields(
         return {
             **base,
             "status": SyncStatus.RETRYING,
-            "retry_reason": _("Microsoft nicht erreichbar (%(code)s)") % {"code": code},
+            "retry_reason": _("Microsoft ist gerade nicht erreichbar (%(code)s)") % {"code": code},
             "next_attempt_at": now + backoff(attempts),
         }
     if isinstance(exc, errors.GraphError):

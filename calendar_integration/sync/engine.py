@@ -86,7 +86,7 @@ def _run(record: CalendarEvent, token: str) -> str:
             record,
             token,
             status=SyncStatus.RETRYING,
-            retry_reason=_("Microsoft bremst dieses Postfach bis %(time)s")
+            retry_reason=_("Pause für dieses Postfach auf Wunsch von Microsoft bis %(time)s")
             % {"time": timezone.localtime(until).strftime("%H:%M:%S")},
             next_attempt_at=until,
         )
@@ -213,7 +213,8 @@ def _update(
         if known is not None:
             _after_write(record, token, appointment, known)
         return
-    client.recorder.operation = "update"
+    # The call history names a time change as such ("Zeit geändert").
+    client.recorder.operation = "update time" if {"start", "end"} & set(changes) else "update"
     try:
         event = client.update_event(event_id=record.graph_id, changes=changes)
     except errors.NotFound:

@@ -191,6 +191,43 @@ class SyncLog(models.Model):
     def __str__(self) -> str:
         return f"{self.operation} {self.status}"
 
+    @property
+    def operation_label(self) -> str:
+        """The operation in words ("Termin angelegt"), not "create POST"."""
+        return str(OPERATION_LABELS.get(self.operation, self.operation))
+
+    @property
+    def status_label(self) -> str:
+        """The HTTP answer in words: OK, gedrosselt (429), nicht erreichbar (5xx), ..."""
+        if self.status == 0:
+            return str(_("keine Antwort"))
+        if self.status < 400:
+            return str(_("OK"))
+        if self.status == 429:
+            return str(_("gedrosselt"))
+        if self.status in (401,):
+            return str(_("Anmeldung abgelaufen"))
+        if self.status == 404:
+            return str(_("nicht gefunden"))
+        if self.status >= 500:
+            return str(_("nicht erreichbar"))
+        return str(_("abgelehnt"))
+
+
+# SyncLog.operation (what the engine records) -> what the call history says.
+OPERATION_LABELS = {
+    "create": _("Termin angelegt"),
+    "update": _("Termin geändert"),
+    "update time": _("Zeit geändert"),
+    "cancel": _("Termin abgesagt"),
+    "cancel (organizer changed)": _("Beim bisherigen Organisator abgesagt"),
+    "lookup": _("Termin in Outlook gesucht"),
+    "drift check": _("Abgleich mit Outlook"),
+    "batch: create hold": _("Vorschlag vorgemerkt"),
+    "batch: delete hold": _("Vormerkung entfernt"),
+    "get": _("Abfrage"),
+}
+
 
 class ProblemReport(models.Model):
     """A recruiter's "Problem melden" (beta): the sync history, mailed to community managers."""

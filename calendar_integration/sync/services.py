@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +22,13 @@ from ..models import MicrosoftConnection
 from .calls import paused_fields
 from .followup import followups_sweep
 from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncStatus
-from .outbox import enqueue_event, record_bump, send_event, send_holds
+from .outbox import enqueue_event, enqueue_holds, record_bump, send_event, send_holds
 from .payloads import teams_wanted
 
 HISTORY_IN_REPORT = 50
 
 __all__ = [
+    "parked_resume",
     "problem_report_create",
     "provides_join_info",
     "record_retry",
@@ -98,6 +100,30 @@ def sync_sweep(*, now: datetime | None = None, limit: int = 500) -> dict[str, in
         "resumed": resumed,
         "followups": followups,
     }
+
+
+def parked_resume(*, connection: MicrosoftConnection) -> int:
+    """After a reconnect (or a new booking): the mailbox's parked work is sent now, not at
+    the next sweep. Returns the number of appointments that go to Outlook."""
+    if paused_fields(connection) is not None:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        parked = CalendarEvent.objects.select_for_update().filter(
+            connection=connection,
+            status__in=[SyncStatus.PAUSED, SyncStatus.RECONNECT],
+            synced_version__lt=F("wanted_version"),
+        )
+        rows = list(parked.values_list("pk", "kind", "proposal_id"))
+        CalendarEvent.objects.filter(pk__in=[pk for pk, _kind, _p in rows]).update(
+            status=SyncStatus.PENDING, next_attempt_at=now, retry_reason=""
+        )
+        appointments = [pk for pk, kind, _p in rows if kind == CalendarEvent.Kind.APPOINTMENT]
+        for pk in appointments:
+            enqueue_event(pk)
+        for proposal_id in {p for _pk, kind, p in rows if kind == CalendarEvent.Kind.HOLD}:
+            enqueue_holds(proposal_id)
+    return len(appointments)
 
 
 def record_retry(*, record: CalendarEvent) -> None:

@@ -110,13 +110,17 @@ def move(request: UserRequest, pk: int) -> HttpResponse:
 @company_member_required
 def report(request: UserRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
+    message = request.POST.get("message", "").strip()
+    if not message:
+        messages.error(
+            request,
+            _(
+                "Bitte beschreiben Sie kurz, was passiert ist; eine leere Meldung wird nicht gesendet."
+            ),
+        )
+        return _back(pk)
     record = CalendarEvent.objects.filter(appointment=appointment).first()
-    problem_report_create(
-        record=record,
-        appointment=appointment,
-        by=request.user,
-        message=request.POST.get("message", ""),
-    )
+    problem_report_create(record=record, appointment=appointment, by=request.user, message=message)
     messages.success(request, _("Danke! Ihre Meldung wurde an das EBMS-Team gesendet."))
     return _back(pk)
 

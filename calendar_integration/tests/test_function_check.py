@@ -100,3 +100,23 @@ def test_the_check_can_be_rerun_and_is_shown_with_its_time(m365, muster, alice):
     page = client.get(reverse("calendar_integration:connect")).content.decode()
     assert "Funktionstest vom" in page
     assert 'data-item="teams" data-status="ok"' in page
+
+
+def test_the_check_rows_read_in_the_readers_language(m365, muster, alice, settings):
+    """Issue 14.12/14.13: stored once, shown in German or English; "Verbunden als"."""
+    _org_consent(m365)
+    connect(m365, alice, email=m365.recruiter.email, rooms=True)
+    client = client_for(alice)
+
+    german = client.get(reverse("calendar_integration:connect")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("calendar_integration:connect")).content.decode()
+
+    assert "Kalender schreiben" in german and "Angemeldet als" in german
+    assert f"Verbunden als <strong>{m365.recruiter.email}</strong>" in german
+    assert "Write calendar" in english and "Signed in as" in english
+    assert "Kalender schreiben" not in english and "Angemeldet als" not in english
+    assert f"Connected as <strong>{m365.recruiter.email}</strong>" in english
+    for page in (german, english):
+        assert "Account verbinden" not in page and "Connect account" not in page
+        assert "Token" not in page.split("<main>", 1)[1]

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ebms.admin_columns import CompanyFilter, columns
+
 from .models import BookingChange, Company, Feature, FeatureBooking, User
 from .services import booking_activate, booking_end, booking_start_trial, feature_status
 
@@ -29,7 +31,9 @@ class BookingPermissionMixin:
 
 class FeatureBookingInline(admin.TabularInline):
     model = FeatureBooking
-    fields = ["feature", "kind", "starts_at", "ends_at", "ended_at", "created_by", "ended_by"]
+    fields = columns(
+        "feature", "kind", "starts_at", "ends_at", "ended_at", "created_by", "ended_by"
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -65,6 +69,8 @@ class CompanyAdmin(BookingPermissionMixin, admin.ModelAdmin):
             return _("7-Tage-Demo (noch %(days)s Tage)") % {"days": status.days_left}
         if status.active:
             return _("gebucht")
+        if status.was_trial:
+            return _("7-Tage-Demo abgelaufen (nur Buchung möglich)")
         return _("beendet")
 
     @admin.action(description=gettext_lazy("7-Tage-Demo starten"), permissions=[MANAGE])
@@ -133,7 +139,7 @@ class CompanyAdmin(BookingPermissionMixin, admin.ModelAdmin):
 
 class BookingChangeInline(admin.TabularInline):
     model = BookingChange
-    fields = ["at", "action", "by", "note"]
+    fields = columns("at", "action", "by", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -144,10 +150,13 @@ class BookingChangeInline(admin.TabularInline):
 
 @admin.register(FeatureBooking)
 class FeatureBookingAdmin(BookingPermissionMixin, admin.ModelAdmin):
-    list_display = ["company", "feature", "kind", "starts_at", "ends_at", "ended_at", "created_by"]
+    list_display = columns(
+        "company", "feature", "kind", "starts_at", "ends_at", "ended_at", "created_by"
+    )
     list_filter = ["feature", "kind"]
     search_fields = ["company__name"]
-    readonly_fields = [
+    # Everything read-only (bookings change through the actions); German labels.
+    fields = columns(
         "company",
         "feature",
         "kind",
@@ -157,7 +166,8 @@ class FeatureBookingAdmin(BookingPermissionMixin, admin.ModelAdmin):
         "created_at",
         "created_by",
         "ended_by",
-    ]
+    )
+    readonly_fields = fields
     inlines = [BookingChangeInline]
     actions = ["end_selected"]
 
@@ -180,8 +190,10 @@ class FeatureBookingAdmin(BookingPermissionMixin, admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "company", "role", "is_active", "is_staff"]
-    list_filter = ["role", "is_active", "is_staff", "company"]
+    list_display = columns(
+        "email", "first_name", "last_name", "company", "role", "is_active", "is_staff"
+    )
+    list_filter = ["role", "is_active", "is_staff", ("company", CompanyFilter)]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),

@@ -37,6 +37,7 @@ class FeatureStatus:
     days_left: int | None = None
     ends_at: datetime | None = None
     ended_at: datetime | None = None
+    was_trial: bool = False  # ended, and it was only the 7-day trial
 
 
 def feature_status(
@@ -61,13 +62,22 @@ def feature_status(
     past = list(company.bookings.filter(feature=feature, starts_at__lte=at))
     if not past:
         return None
-    return FeatureStatus(active=False, ended_at=max(b.effective_end for b in past))
+    return FeatureStatus(
+        active=False,
+        ended_at=max(b.effective_end for b in past),
+        was_trial=all(b.kind == FeatureBooking.Kind.TRIAL for b in past),
+    )
+
+
+def trial_used(*, company: Company, feature: str = Feature.CALENDAR_O365) -> bool:
+    """True when the company had (or has) its one 7-day trial."""
+    return company.bookings.filter(feature=feature, kind=FeatureBooking.Kind.TRIAL).exists()
 
 
 @transaction.atomic
 def booking_start_trial(*, company: Company, by: User, feature: str = Feature.CALENDAR_O365):
     """Start the 7-day trial; each company gets one."""
-    if company.bookings.filter(feature=feature, kind=FeatureBooking.Kind.TRIAL).exists():
+    if trial_used(company=company, feature=feature):
         raise ValidationError(
             _("%(company)s hatte bereits eine 7-Tage-Demo.") % {"company": company}
         )

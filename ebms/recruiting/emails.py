@@ -32,10 +32,14 @@ from .models import (
     CandidateEmail,
     Proposal,
 )
-from .services.join_info import candidate_html, candidate_text
+from .services.join_info import candidate_html, candidate_text, join_parts
 
 logger = logging.getLogger(__name__)
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
+# A recruiter's own sign-off at the end of the message: the mail then adds none of its own.
+_SIGN_OFF = re.compile(
+    r"\b(grüße|grüßen|gruß|grüssen|grüsse|regards|wishes|cheers|sincerely|herzlich)\b", re.I
+)
 
 Kind = CandidateEmail.Kind
 Status = CandidateEmail.Status
@@ -49,6 +53,9 @@ SUBJECTS = {
         Kind.CANCELLATION: "Absage: {title}",
         Kind.PROPOSAL: "Terminvorschläge: {title}",
         Kind.PROPOSAL_WITHDRAWN: "Terminvorschläge zurückgezogen: {title}",
+        "confirmation": "Terminbestätigung: {title}",
+        "update_time": "Neuer Termin für Ihr Vorstellungsgespräch: {title}",
+        "update_other": "Änderung zu Ihrem Vorstellungsgespräch: {title}",
     },
     "en": {
         Kind.INVITATION: "Invitation: {title}",
@@ -56,6 +63,9 @@ SUBJECTS = {
         Kind.CANCELLATION: "Cancelled: {title}",
         Kind.PROPOSAL: "Please choose a time: {title}",
         Kind.PROPOSAL_WITHDRAWN: "Time proposals withdrawn: {title}",
+        "confirmation": "Appointment confirmed: {title}",
+        "update_time": "New time for your interview: {title}",
+        "update_other": "Update to your interview: {title}",
     },
 }
 DATE_FORMATS = {"de": "l, j. F Y", "en": "l, j F Y"}
@@ -184,9 +194,33 @@ def _subject(kind: str, title: str, language: str) -> str:
     return SUBJECTS[language][kind].format(title=title)
 
 
+def _subject_kind(email: CandidateEmail) -> str:
+    """The subject's wording: a picked slot is confirmed, a change says whether the time moved."""
+    if email.appointment is not None and email.kind == Kind.INVITATION:
+        return "confirmation" if email.appointment.proposal_id else email.kind
+    if email.kind == Kind.UPDATE:
+        moved = {"starts_at", "ends_at", "time"} & set(email.changed)
+        return "update_time" if moved else "update_other"
+    return email.kind
+
+
+def signed(text: str) -> bool:
+    """True when the recruiter's message ends with a sign-off of its own (last 3 lines)."""
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    return any(_SIGN_OFF.search(line) for line in lines[-3:])
+
+
 def _appointment_context(email: CandidateEmail, language: str) -> dict:
     appointment = email.appointment
     zone = appointment.company.zone
+    # After the candidate picked a slot: a confirmation. The proposal's text was written for
+    # choosing ("bitte wählen Sie ..."), so only the join information is carried over.
+    confirmation = email.kind == Kind.INVITATION and appointment.proposal_id is not None
+    if confirmation:
+        parts = join_parts(appointment) if appointment.is_online else None
+        text, html = (parts[1], f"<div>{parts[2]}</div>") if parts else ("", "")
+    else:
+        text, html = candidate_text(appointment), candidate_html(appointment)
     return {
         "appointment": appointment,
         "online": appointment.kind == AppointmentKind.ONLINE,
@@ -194,9 +228,11 @@ def _appointment_context(email: CandidateEmail, language: str) -> dict:
         "onsite": appointment.kind == AppointmentKind.ON_SITE,
         "when": _when(appointment.starts_at, appointment.ends_at, zone=zone, language=language),
         "location": ics.ics_location(appointment),
-        "message_text": candidate_text(appointment),
+        "message_text": text,
         # Built from escaped user text and sanitised join information (join_info.py).
-        "message_html": mark_safe(candidate_html(appointment)),  # noqa: S308
+        "message_html": mark_safe(html),  # noqa: S308
+        "confirmation": confirmation,
+        "signed": not confirmation and signed(text),
         "changed_labels": _changed_labels(email.changed, language),
         "recruiter": appointment.recruiter,
     }
@@ -205,6 +241,7 @@ def _appointment_context(email: CandidateEmail, language: str) -> dict:
 def _proposal_context(proposal: Proposal, language: str) -> dict:
     zone = proposal.company.zone
     now = timezone.now()
+    message = proposal.candidate_message.replace(JOIN_INFO_PLACEHOLDER, "").strip()
     slots = [
         _when(slot.starts_at, slot.ends_at, zone=zone, language=language)
         for slot in proposal.slots.all()
@@ -217,7 +254,8 @@ def _proposal_context(proposal: Proposal, language: str) -> dict:
         "expires": formats.date_format(proposal.expires_at.astimezone(zone), DATE_FORMATS[language])
         + proposal.expires_at.astimezone(zone).strftime(", %H:%M"),
         # The join information comes with the confirmation, once a slot is picked.
-        "message_text": proposal.candidate_message.replace(JOIN_INFO_PLACEHOLDER, "").strip(),
+        "message_text": message,
+        "signed": signed(message),
         "recruiter": proposal.recruiter,
     }
 
@@ -232,7 +270,7 @@ def candidate_email_render(email: CandidateEmail) -> dict:
             context = _appointment_context(email, language)
         else:
             context = _proposal_context(email.proposal, language)
-        subject = _subject(email.kind, target.title, language)
+        subject = _subject(_subject_kind(email), target.title, language)
         context.update(
             candidate=candidate,
             kind=email.kind,

@@ -32,6 +32,10 @@ A join-information provider (the calendar module for online appointments) answer
 `provides_join_info(appointment) -> bool`; when one does, the candidate invitation waits
 until `appointment_join_info_set()` (services) delivers the meeting's join information.
 
+A sync-state provider (the calendar module) answers `provider(appointment_ids) ->
+{appointment_id: SyncState}` for many appointments at once (one query, no N+1); lists show
+the state as a badge (`sync_states()`).
+
 A room checker (the calendar module) answers `check(company=, recruiter=, email=) -> str`:
 an empty string when `email` is a room of the company's tenant, else the German message
 shown at "Raum (E-Mail)". Without a checker (no calendar module) nothing invites the room,
@@ -46,6 +50,7 @@ appointment form asks "Trotzdem planen?" once before saving such a time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ebms.accounts.models import Company, User
@@ -70,6 +75,26 @@ _room_checkers: list[Callable[..., str]] = []
 _conflict_checkers: list[Callable[..., list[str]]] = []
 _panels: dict[str, list[str]] = {}
 _row_flag_providers: list[Callable[..., dict]] = []
+_state_providers: list[Callable[..., dict]] = []
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """An appointment's calendar state as lists show it.
+
+    `key`: synced, sending, reconnect, paused or problem; `label` the short German text,
+    `detail` an optional longer one (a tooltip or second line).
+    """
+
+    key: str
+    label: str
+    detail: str = ""
+
+    @property
+    def is_problem(self) -> bool:
+        return self.key == "problem"
+
+
 PANEL_SLOTS = ("planning", "appointment_detail")
 
 
@@ -94,6 +119,24 @@ def provide_room_check(checker: Callable[..., str]) -> Callable[..., str]:
     return checker
 
 
+def provide_sync_states(provider: Callable[..., dict]) -> Callable[..., dict]:
+    """Register `provider(appointment_ids) -> {id: SyncState}` (idempotent)."""
+    if provider not in _state_providers:
+        _state_providers.append(provider)
+    return provider
+
+
+def sync_states(appointment_ids: Iterable[int]) -> dict[int, SyncState]:
+    """The calendar state of each appointment that has one (empty without a provider)."""
+    ids = [pk for pk in appointment_ids if pk is not None]
+    states: dict[int, SyncState] = {}
+    if not ids:
+        return states
+    for provider in list(_state_providers):
+        states.update(provider(ids))
+    return states
+
+
 def room_problem(*, company: Company, recruiter: User | None, email: str) -> str | None:
     """None when a checker accepts `email` as a room of the company, else its message."""
     for checker in list(_room_checkers):
@@ -108,12 +151,6 @@ def provide_conflict_check(checker: Callable[..., list[str]]) -> Callable[..., l
     if checker not in _conflict_checkers:
         _conflict_checkers.append(checker)
     return checker
-
-
-def stop_providing_conflict_check(checker: Callable[..., list[str]]) -> None:
-    """Remove a checker registered with `provide_conflict_check` (no error if absent)."""
-    if checker in _conflict_checkers:
-        _conflict_checkers.remove(checker)
 
 
 def time_conflicts(**query) -> list[str]:

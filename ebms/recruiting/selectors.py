@@ -7,6 +7,7 @@ select_related/prefetch_related so a list costs the same number of queries at an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from ebms.accounts.models import Company, Role, User
 
+from . import hooks
 from .models import (
     Application,
     Appointment,
@@ -89,9 +91,13 @@ def appointment_detail(*, company: Company, pk: int) -> QuerySet[Appointment]:
                 "changes",
                 queryset=AppointmentChange.objects.select_related("by").order_by("-at", "-id"),
             ),
-            Prefetch("emails", queryset=CandidateEmail.objects.order_by("-created_at", "-id")),
+            _newest_emails(),
         )
     )
+
+
+def _newest_emails() -> Prefetch:
+    return Prefetch("emails", queryset=CandidateEmail.objects.order_by("-created_at", "-id"))
 
 
 def appointment_list(
@@ -104,7 +110,7 @@ def appointment_list(
 ) -> QuerySet[Appointment]:
     """Upcoming (or past) appointments of the company; `mine`: organised or observed by user."""
     now = now or timezone.now()
-    qs = appointments_for(company=company)
+    qs = appointments_for(company=company).prefetch_related(_newest_emails())
     if mine:
         qs = qs.filter(Q(recruiter=user) | Q(observers=user)).distinct()
     if past:
@@ -117,7 +123,7 @@ def dashboard_appointments(*, user: User, limit: int = 10) -> list[Appointment]:
     qs = appointment_list(company=user.company, user=user, mine=True).filter(
         status=Appointment.Status.PLANNED
     )
-    return list(qs[:limit])
+    return with_states(qs[:limit])
 
 
 def proposals_for(*, company: Company) -> QuerySet[Proposal]:
@@ -145,16 +151,43 @@ def application_page(*, application: Application) -> dict:
     appointments = (
         appointments_for(company=company)
         .filter(application=application)
-        .prefetch_related(
-            Prefetch("emails", queryset=CandidateEmail.objects.order_by("-created_at", "-id"))
-        )
+        .prefetch_related(_newest_emails())
         .order_by("-starts_at")
     )
     proposals = proposals_for(company=company).filter(application=application)
-    return {"appointments": list(appointments), "proposals": list(proposals)}
+    return {"appointments": with_states(appointments), "proposals": list(proposals)}
 
 
 def candidate_email_status(appointment: Appointment) -> CandidateEmail | None:
     """The newest candidate e-mail of the appointment (uses the prefetched `emails`)."""
     emails = list(appointment.emails.all())
     return emails[0] if emails else None
+
+
+def proposal_email_status(proposal: Proposal) -> CandidateEmail | None:
+    """The newest e-mail about the proposal (the link, or its withdrawal)."""
+    return proposal.emails.order_by("-created_at", "-id").first()
+
+
+def with_states(appointments: Iterable[Appointment]) -> list[Appointment]:
+    """The appointments with `sync_state` (a hooks.SyncState or None, one query for all) and
+    `candidate_email` (the newest candidate e-mail; needs the prefetched `emails`)."""
+    items = list(appointments)
+    states = hooks.sync_states(a.pk for a in items)
+    for appointment in items:
+        appointment.sync_state = states.get(appointment.pk)
+        appointment.candidate_email = candidate_email_status(appointment)
+    return items
+
+
+def problem_count(appointments: Iterable[Appointment]) -> int:
+    """Appointments (from `with_states`) whose calendar sync or candidate e-mail failed."""
+    return sum(
+        1
+        for a in appointments
+        if (a.sync_state is not None and a.sync_state.is_problem)
+        or (
+            a.candidate_email is not None
+            and a.candidate_email.status == CandidateEmail.Status.FAILED
+        )
+    )

@@ -73,9 +73,11 @@ class Chromium:
             )
         return self._browser
 
-    def new_page(self, *, locale: str = "de-DE"):
+    def new_page(self, *, locale: str = "de-DE", bypass_csp: bool = False):
+        # bypass_csp: only so a test can inject axe-core (tests/e2e/axe.py); the
+        # application's CSP stays as it is for every other context.
         context = self.browser.new_context(
-            viewport=VIEWPORT, locale=locale, timezone_id="Europe/Berlin"
+            viewport=VIEWPORT, locale=locale, timezone_id="Europe/Berlin", bypass_csp=bypass_csp
         )
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
@@ -118,7 +120,7 @@ def _chromium(request):
 
 @pytest.fixture
 def new_page(_chromium):
-    """new_page(locale="de-DE") -> a Playwright Page in a context of its own."""
+    """new_page(locale="de-DE", bypass_csp=False) -> a Playwright Page in a context of its own."""
     return _chromium.new_page
 
 

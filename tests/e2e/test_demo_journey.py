@@ -5,6 +5,11 @@ A community manager starts the 7-day trial in the admin; the tenant admin connec
 without a consent page and plans an on-site and an online appointment; the candidate's
 e-mail is on the demo mail page; the recruiter's calendar in the simulator shows the events.
 
+Issue 14: the sync and mail state on the dashboard, the appointment list and the application
+page; "Verbunden als" and a confirmed disconnect; an observer sees no link he may not open;
+English dates and function-check rows; a paused booking warns and offers no retry; and
+axe-core (WCAG 2.1 A/AA) finds no violation on any EBMS page the journey visits.
+
 Every step asserts what the person sees and saves a screenshot (stable names, overwritten on
 each run) to var/e2e-screenshots/, or to the folder E2E_SCREENSHOTS names: `make screenshots`
 refreshes docs/screenshots/ (shown by docs/screenshots/README.md).
@@ -12,6 +17,7 @@ refreshes docs/screenshots/ (shown by docs/screenshots/README.md).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -28,6 +34,8 @@ from ebms.recruiting.models import Application, Candidate, Position
 from m365sim.models import Mailbox
 from m365sim.seed_directory import DEMO_PASSWORD, seed_muster
 
+from .axe import axe_violations, describe
+
 # Without the package the module is skipped (the fixtures also skip without chromium).
 expect = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is missing"
@@ -42,17 +50,35 @@ DOMAIN = "muster.example"
 
 
 class Camera:
-    """Saves numbered full-page screenshots: NN-step-name.png."""
+    """Saves numbered full-page screenshots: NN-step-name.png; before each, axe-core checks
+    the page (EBMS pages only: not the Django admin, not the simulator)."""
 
     def __init__(self) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
         for old in SHOTS.glob("[0-9][0-9]-*.png"):
             old.unlink()  # a renamed or dropped step leaves no stale picture behind
         self.count = 0
+        self.checked: list[str] = []
+        self.violations: dict[str, list[dict]] = {}
 
     def __call__(self, page, name: str) -> None:
+        self.check(page)
         self.count += 1
         page.screenshot(path=str(SHOTS / f"{self.count:02d}-{name}.png"), full_page=True)
+
+    def check(self, page) -> None:
+        """axe-core on the page as it is now (WCAG 2.1 A/AA); violations kept per URL."""
+        path = page.url.split("//", 1)[-1].split("/", 1)[-1]
+        if path.startswith(("admin/", "m365/")):
+            return
+        self.checked.append(page.url)
+        found = axe_violations(page)
+        if found:
+            self.violations[page.url] = found
+
+    def assert_accessible(self) -> None:
+        report = "\n".join(f"{url}:\n{describe(v)}" for url, v in self.violations.items())
+        assert not self.violations, f"axe-core found WCAG 2.1 violations:\n{report}"
 
 
 @dataclass
@@ -62,6 +88,7 @@ class Journey:
     company: Company
     admin: User
     recruiter: User
+    observer: User
     application: Application
     mailbox: Mailbox
     room: Mailbox
@@ -82,6 +109,10 @@ def _seed() -> dict:
     recruiter = User.objects.create_user(
         f"lena.schmidt@{DOMAIN}", PASSWORD, first_name="Lena", last_name="Schmidt",
         company=company, role=Role.RECRUITER,
+    )  # fmt: skip
+    observer = User.objects.create_user(
+        f"olaf.beobachter@{DOMAIN}", PASSWORD, first_name="Olaf", last_name="Beobachter",
+        company=company, role=Role.OBSERVER,
     )  # fmt: skip
     position = Position.objects.create(
         company=company, title="Softwareentwickler (m/w/d)", location="Köln"
@@ -104,6 +135,7 @@ def _seed() -> dict:
         "company": company,
         "admin": admin,
         "recruiter": recruiter,
+        "observer": observer,
         "application": application,
         "mailbox": Mailbox.objects.get(email=recruiter.email),
         "room": Mailbox.objects.get(email=f"raum.rhein@{DOMAIN}"),
@@ -176,15 +208,26 @@ def test_trial_connection_and_planning_in_the_browser(m365, new_page, settings):
     settings.EMAIL_BACKEND = "ebms.mail.backends.DatabaseEmailBackend"
     # All database work first: no ORM calls once the browser runs (see conftest.py).
     journey = Journey(base=m365.base_url.removesuffix("/m365"), shot=Camera(), **_seed())
+    # Every context may take axe-core's script (tests/e2e/axe.py): CSP bypassed here only.
+    browser = functools.partial(new_page, bypass_csp=True)
 
-    _community_manager_starts_the_trial(new_page(), journey)
-    _company_admin_sees_the_trial_and_adds_the_tenant_admin(new_page(), journey)
-    _tenant_admin_connects_with_rooms_and_consents_for_the_organisation(new_page(), journey)
-    lena = new_page()
+    cm = browser()
+    _community_manager_starts_the_trial(cm, journey)
+    _company_admin_sees_the_trial_and_adds_the_tenant_admin(browser(), journey)
+    tom = browser()
+    _tenant_admin_connects_with_rooms_and_consents_for_the_organisation(tom, journey)
+    lena = browser()
     _recruiter_connects_without_a_consent_page(lena, journey)
     on_site, online = _recruiter_plans_on_site_with_a_room_and_online(lena, journey)
-    _candidate_mail_shows_the_teams_join_info(new_page(), journey)
+    _candidate_mail_shows_the_teams_join_info(browser(), journey)
     _calendars_in_the_simulator_show_both_events(lena, journey, on_site, online)
+    _recruiter_sees_sync_and_mail_state_where_she_looks(lena, journey)
+    _observer_sees_no_link_he_may_not_open(browser(), journey)
+    _english_mode_shows_english_dates_and_check_rows(lena, journey)
+    _disconnecting_asks_first_and_explains(tom, journey)
+    _paused_booking_warns_and_offers_no_retry(cm, lena, journey)
+    assert len(journey.shot.checked) >= 20, journey.shot.checked
+    journey.shot.assert_accessible()
 
 
 def _community_manager_starts_the_trial(cm, j: Journey) -> None:
@@ -261,6 +304,9 @@ def _recruiter_connects_without_a_consent_page(lena, j: Journey) -> None:
     checks = _check_rows(lena)
     assert checks.get("rooms") == "ok"
     assert set(checks.values()) == {"ok"}, checks
+    # Issue 14.13: connected means "Verbunden als ...", no more "verbinden" buttons.
+    expect(lena.locator("[data-connected-as]")).to_have_text(f"Verbunden als {j.recruiter.email}")
+    expect(lena.get_by_role("button", name=re.compile("Account verbinden"))).to_have_count(0)
     j.shot(lena, "recruiter-connected-function-check")
 
 
@@ -358,3 +404,141 @@ def _calendars_in_the_simulator_show_both_events(lena, j: Journey, on_site, onli
     expect(booking).to_contain_text(f"{begin}–{finish}")
     expect(booking).to_contain_text("Antwort: angenommen")
     j.shot(lena, "m365-room-calendar")
+
+
+# --- issue 14 -------------------------------------------------------------------------------
+
+
+def _recruiter_sees_sync_and_mail_state_where_she_looks(lena, j: Journey) -> None:
+    """Point 1: dashboard, appointment list and application page show, per appointment, the
+    Outlook state and the candidate mail's state (no problems: no problem count)."""
+    lena.goto(f"{j.base}/")
+    # Point 13: connected, the notice names the account instead of offering to connect.
+    expect(lena.locator("[data-notice-connected]")).to_have_text(
+        f"Verbunden als {j.recruiter.email}"
+    )
+    expect(lena.get_by_role("link", name="Microsoft-Konto verbinden")).to_have_count(0)
+    mine = lena.locator("main table.table").first
+    expect(mine.locator("[data-sync-state='synced']")).to_have_count(2)
+    expect(mine.locator("[data-sync-state]").first).to_have_text("synchronisiert")
+    expect(mine).to_contain_text("Einladung: gesendet")
+    expect(lena.locator("[data-problem-count]")).to_have_count(0)
+    j.shot(lena, "dashboard-sync-and-mail-state")
+
+    _submit(lena, "nav.mainnav >> text=Termine")
+    expect(lena.locator("main [data-sync-state='synced']")).to_have_count(2)
+    j.shot(lena, "appointment-list-sync-state")
+
+    lena.goto(f"{j.base}/bewerbungen/{j.application.pk}/")
+    expect(lena.locator("main [data-sync-state='synced']")).to_have_count(2)
+    expect(lena.locator("main table.table").first).to_contain_text("Einladung: gesendet")
+    _fits_the_window(lena)  # point 16: the Teams link wraps in its cell
+    j.shot(lena, "application-sync-state")
+    _submit(lena.get_by_role("link", name="Zweitgespräch (online)"))
+    _see(lena, "https://teams.microsoft.com/l/meetup-join/")
+    _fits_the_window(lena)
+    lena.go_back()
+
+    # Point 3: the call history in words, not "create POST".
+    _submit(lena.get_by_role("link", name="Vorstellungsgespräch Sophie Wagner"))
+    expect(lena.locator("[data-sync-state]")).to_have_text("synchronisiert")
+    lena.wait_for_load_state("networkidle")  # the panel's fresh state has replaced it
+    lena.get_by_text("Verlauf der Microsoft-Aufrufe").click()
+    history = lena.locator("#sync-panel details table")
+    expect(history).to_contain_text("Termin angelegt")
+    expect(history).not_to_contain_text("create")
+    # Point 4: the report form says what is sent along.
+    lena.locator("#sync-panel summary", has_text="Problem melden").click()
+    expect(lena.locator("#sync-report-help")).to_contain_text("Mitgesendet werden")
+    j.shot(lena, "appointment-history-and-report-form")
+
+
+def _observer_sees_no_link_he_may_not_open(olaf, j: Journey) -> None:
+    """Point 14: no calendar setup or connect link for an observer, anywhere he goes."""
+    _login(olaf, j.base, j.observer.email)
+    setup_links = olaf.locator("a[href^='/kalender/']")
+    expect(olaf.locator("nav.mainnav a", has_text="Kalender")).to_have_count(0)
+    expect(setup_links).to_have_count(0)
+    j.shot(olaf, "observer-dashboard")
+    _submit(olaf, "nav.mainnav >> text=Termine")
+    expect(olaf.locator("main [data-sync-state='synced']")).to_have_count(2)
+    _submit(olaf.get_by_role("link", name="Zweitgespräch (online)"))
+    expect(olaf.locator("[data-sync-state]")).to_have_text("synchronisiert")
+    expect(setup_links).to_have_count(0)
+    expect(olaf.get_by_role("link", name="Bearbeiten")).to_have_count(0)
+    expect(olaf.get_by_role("button", name="Erneut versuchen")).to_have_count(0)
+    j.shot(olaf, "observer-appointment")
+
+
+def _fits_the_window(page) -> None:
+    """No horizontal scrolling: long links wrap inside their box (issue 14.16)."""
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+
+
+GERMAN_DATE = re.compile(r"\b\d{2}\.\d{2}\.\d{4}\b")
+
+
+def _english_mode_shows_english_dates_and_check_rows(lena, j: Journey) -> None:
+    """Point 12: in English, the function check and every date read English."""
+    _submit(lena, "nav.mainnav >> text=Kalender")
+    with lena.expect_navigation():
+        lena.select_option("#lang-select", "en")
+    expect(lena.locator("html")).to_have_attribute("lang", "en")
+    check = lena.locator("table.ci-check")
+    expect(check.locator("tr[data-item='profile'] td").first).to_have_text("Profile")
+    expect(check.locator("tr[data-item='write'] td").first).to_have_text("Write calendar")
+    expect(check).not_to_contain_text("Angemeldet als")
+    expect(lena.locator("[data-connected-as]")).to_have_text(f"Connected as {j.recruiter.email}")
+    assert not GERMAN_DATE.search(lena.locator("main").inner_text())
+    j.shot(lena, "english-function-check")
+    _submit(lena, "nav.mainnav >> text=Appointments")
+    expect(lena.locator("main [data-sync-state='synced']")).to_have_text(["synced"] * 2)
+    assert not GERMAN_DATE.search(lena.locator("main").inner_text())
+    j.shot(lena, "english-appointment-list")
+    with lena.expect_navigation():
+        lena.select_option("#lang-select", "de")
+    expect(lena.locator("html")).to_have_attribute("lang", "de")
+    # And German reads German: 01.12.2026 in the list.
+    assert GERMAN_DATE.search(lena.locator("main").inner_text())
+
+
+def _disconnecting_asks_first_and_explains(tom, j: Journey) -> None:
+    """Point 13: "Verbindung trennen" explains what happens (no "Tokens") and asks first."""
+    tom.goto(f"{j.base}/kalender/verbinden/")
+    expect(tom.locator("[data-connected-as]")).to_have_text(f"Verbunden als it-admin@{DOMAIN}")
+    tom.get_by_text("Verbindung trennen …").click()
+    confirm = tom.locator("[data-disconnect]")
+    expect(confirm).to_contain_text("Termine, die schon in Outlook stehen, bleiben dort")
+    expect(tom.locator("main")).not_to_contain_text("Token")
+    j.shot(tom, "disconnect-asks-first")
+    _submit(tom.get_by_role("button", name="Ja, Verbindung trennen"))
+    _see(tom, "Die Verbindung wurde getrennt.")
+    expect(tom.locator("[data-connected-as]")).to_have_count(0)
+    expect(tom.get_by_role("button", name="Account verbinden (+Räume)")).to_have_count(1)
+    j.shot(tom, "disconnected")
+
+
+def _paused_booking_warns_and_offers_no_retry(cm, lena, j: Journey) -> None:
+    """Point 2: the booking ends; a time change warns that Outlook, observers and room keep
+    the old time, and the paused appointment offers no "Erneut versuchen"."""
+    cm.goto(f"{j.base}/admin/accounts/company/")
+    cm.check(f"input[name=_selected_action][value='{j.company.pk}']")
+    cm.select_option("select[name=action]", label="Buchung beenden")
+    _submit(cm, "button[name=index]")
+    _see(cm, "Buchung für Muster GmbH beendet.")
+
+    lena.goto(f"{j.base}/bewerbungen/{j.application.pk}/")
+    _submit(lena.get_by_role("link", name="Vorstellungsgespräch Sophie Wagner"))
+    _submit(lena.get_by_role("link", name="Bearbeiten"))
+    warning = lena.locator("[data-flag='paused-edit']")
+    expect(warning).to_contain_text("Outlook, die Beobachter und der Raum behalten die alte Zeit")
+    j.shot(lena, "paused-booking-edit-warns")
+    day = date.fromisoformat(lena.input_value("#id_date"))
+    _set_time(lena, day, "17:00", "18:00")
+    _submit(lena, "main button.primary[type=submit]")
+    _see(lena, "Der Termin wurde gespeichert.")
+    expect(lena.locator("[data-sync-state]")).to_have_text("pausiert")
+    expect(lena.locator("[data-flag='paused']")).to_contain_text("behalten sie die alte Zeit")
+    expect(lena.get_by_role("button", name="Erneut versuchen")).to_have_count(0)
+    j.shot(lena, "paused-booking-no-retry")

@@ -41,7 +41,14 @@ def test_retry_after_pauses_only_that_mailbox(m365, rita, alice, dave, applicati
     record = record_of(mine)
     assert record.status == SyncStatus.RETRYING
     assert record.last_error_code in ("TooManyRequests", "serviceNotAvailable")
-    assert "Retry-After 30" in record.retry_reason
+    # Issue 14.3: a 429 is throttling, a 503 an outage ("nicht erreichbar", not "bremst").
+    expected = {
+        "throttle": "Microsoft drosselt die Anfragen an dieses Postfach",
+        "unavailable": "Microsoft ist gerade nicht erreichbar",
+    }[kind]
+    assert record.retry_reason.startswith(expected)
+    assert "nächster Versuch in 30 s" in record.retry_reason
+    assert "bremst" not in record.retry_reason
     assert timedelta(seconds=25) < record.next_attempt_at - timezone.now() <= timedelta(seconds=31)
     assert MailboxPause.objects.get(connection=rita).until == record.next_attempt_at
     assert record_of(theirs).status == SyncStatus.SYNCED  # the other mailbox went on

@@ -91,7 +91,8 @@ def test_an_online_pick_gets_its_teams_meeting_by_patch(
     assert event.is_online_meeting
     appointment.refresh_from_db()
     assert appointment.join_url == event.online_meeting["joinUrl"]
-    invitation = [m for m in mailoutbox if "Einladung" in m.subject]
+    # After a pick the invitation is a confirmation (issue 14.15).
+    invitation = [m for m in mailoutbox if m.subject.startswith("Terminbestätigung")]
     assert len(invitation) == 1 and appointment.join_url in invitation[0].body
 
 

@@ -38,7 +38,8 @@ def test_a_retrying_record_says_why_and_when_and_can_be_retried(m365, rita, alic
 
     page = client_for(alice).get(url).content.decode()
 
-    assert "wird wiederholt" in page and "GatewayTimeout" in page
+    assert 'data-sync-state="sending"' in page and "wird übertragen" in page
+    assert "GatewayTimeout" in page
     assert "nächster Versuch" in page and "Erneut versuchen" in page
     response = client_for(alice).post(
         reverse("calendar_integration:sync_retry", args=[appointment.pk])

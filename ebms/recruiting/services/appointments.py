@@ -218,7 +218,13 @@ def appointment_update(
         current.save()
         if "observers" in changed:
             current.observers.set(new["observers"])
-        record(current, by=by, action="changed", old=old, new={f: new[f] for f in changed})
+        record(
+            current,
+            by=by,
+            action="changed",
+            old=old,
+            new={f: new[f] for f in FIELDS if f in changed},
+        )
         hooks.announce("appointment_changed", appointment=current, changed=set(changed))
         visible = changed & CANDIDATE_FIELDS
         if "meeting_link" in changed and current.is_online:

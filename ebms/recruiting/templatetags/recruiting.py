@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Appointment
@@ -23,18 +28,27 @@ BADGES = {
     "pending": "badge-warn",
     "sent": "badge-ok",
     "failed": "badge-err",
+    # Calendar sync states (hooks.SyncState.key)
+    "synced": "badge-ok",
+    "sending": "badge-warn",
+    "reconnect": "badge-warn",
+    "paused": "badge-warn",
+    "problem": "badge-err",
 }
 
 
 @register.filter
 def timespan(obj) -> str:
-    """'Sa, 24.10.2026 10:00–11:00' for anything with starts_at/ends_at, in the active zone."""
+    """'Sa, 24.10.2026 10:00–11:00' for anything with starts_at/ends_at, in the active zone
+    (the active language's short date and time formats: 'Sat, 10/24/2026 10 a.m.–11 a.m.')."""
     start = timezone.localtime(obj.starts_at)
     end = timezone.localtime(obj.ends_at)
-    text = f"{date_format(start, 'D, d.m.Y')} {date_format(start, 'H:i')}–"
+    day = "D, " + get_format("SHORT_DATE_FORMAT")
+    clock = get_format("TIME_FORMAT")
+    text = f"{date_format(start, day)} {date_format(start, clock)}–"
     if end.date() != start.date():
-        text += f"{date_format(end, 'D, d.m.Y')} "
-    return text + date_format(end, "H:i")
+        text += f"{date_format(end, day)} "
+    return text + date_format(end, clock)
 
 
 @register.filter
@@ -67,6 +81,33 @@ def field_label(name: str) -> str:
         return str(Appointment._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+@register.filter
+def in_field_order(changes: dict) -> list[tuple[str, list]]:
+    """History changes in the form's order (Beginn before Ende), whatever order the database
+    kept the JSON keys in (PostgreSQL's jsonb sorts them: "ends_at" before "starts_at")."""
+    from ..services.appointments import FIELDS
+
+    order = {field: index for index, field in enumerate(FIELDS)}
+    return sorted(changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+_STORED_DATETIME = re.compile(r"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$")
+
+
+@register.filter
+def history_value(value: str, field: str = "") -> str:
+    """A stored history value in the reader's language: "01.12.2026 13:31" (stored German,
+    in the company's zone) in the active date format, kind and status labels translated."""
+    if not value:
+        return value
+    if _STORED_DATETIME.match(value):
+        moment = datetime.strptime(value, "%d.%m.%Y %H:%M")
+        return date_format(moment, get_format("SHORT_DATETIME_FORMAT"))
+    if field in ("kind", "status"):
+        return gettext(value)
+    return value
 
 
 # Fields whose model verbose name is missing or not what the page should say.

@@ -113,7 +113,9 @@ def test_a_time_change_raises_sequence_and_version_and_mails_an_update(w, send, 
     ]
     email = CandidateEmail.objects.get(version=2)
     assert (email.kind, email.status, email.changed) == ("update", "sent", ["ends_at", "starts_at"])
-    assert len(mailoutbox) == 2 and mailoutbox[1].subject.startswith("Terminänderung")
+    assert len(mailoutbox) == 2 and mailoutbox[1].subject.startswith(
+        "Neuer Termin für Ihr Vorstellungsgespräch: "
+    )
 
 
 def test_an_internal_change_raises_version_but_mails_nothing(w, send, mailoutbox):

@@ -186,7 +186,10 @@ def test_new_join_info_after_the_invitation_mails_an_update(w, send, mailoutbox,
     ))  # fmt: skip
     appointment.refresh_from_db()
     assert appointment.version == 2
-    assert [m.subject.split(":")[0] for m in mailoutbox] == ["Einladung", "Terminänderung"]
+    assert [m.subject.split(":")[0] for m in mailoutbox] == [
+        "Einladung",
+        "Änderung zu Ihrem Vorstellungsgespräch",
+    ]
     assert new_url in mailoutbox[1].body
     assert appointment.changes.first().action == "join_info"
 

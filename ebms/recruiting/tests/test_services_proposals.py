@@ -104,7 +104,8 @@ def test_picking_creates_the_appointment_and_releases_the_rest(w, send, mailoutb
     assert seen.calls[0][1] == {"proposal": proposal, "appointment": appointment}
     invitation = CandidateEmail.objects.get(appointment=appointment)
     assert (invitation.kind, invitation.status) == ("invitation", "sent")
-    assert mailoutbox[-1].subject == "Einladung: Vorstellungsgespräch"
+    # Issue 14.15: the invitation after a pick confirms the chosen slot.
+    assert mailoutbox[-1].subject == "Terminbestätigung: Vorstellungsgespräch"
 
 
 def test_a_second_pick_creates_no_second_appointment(w):
@@ -172,7 +173,9 @@ def test_picking_an_online_proposal_waits_for_join_info(w, send, mailoutbox):
         ))  # fmt: skip
     finally:
         hooks_registry.stop_providing_join_info(provider)
-    assert "Link: https://teams.microsoft.com/l/x" in mailoutbox[-1].body
+    # The confirmation carries the join information, not the proposal's text (issue 14.15).
+    assert "https://teams.microsoft.com/l/x" in mailoutbox[-1].body
+    assert "Link: https://teams" not in mailoutbox[-1].body
 
 
 def test_withdrawing_tells_the_candidate_and_announces(w, send, mailoutbox):

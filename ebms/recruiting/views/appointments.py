@@ -32,6 +32,7 @@ def appointment_list(request):
         company=request.user.company, user=request.user, past=past, mine=mine
     )
     page = Paginator(appointments, APPOINTMENTS_PER_PAGE).get_page(request.GET.get("seite"))
+    page.object_list = selectors.with_states(page.object_list)
     filters = urlencode({k: v for k, v in request.GET.items() if k != "seite"})
     return render(
         request,

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from .. import delays, services
-from ..models import JOIN_INFO_PLACEHOLDER, Proposal
+from ..models import JOIN_INFO_PLACEHOLDER, Appointment, Proposal
 from ..services import ProposalLinkError
 
 # A link that never was valid is "not found"; one that was valid and is no longer is "gone".
@@ -37,9 +37,24 @@ def _link_error(request, error: ProposalLinkError):
         return render(
             request,
             "recruiting/candidate/link_error.html",
-            {"reason": reason},
+            {
+                "reason": reason,
+                "chosen": _chosen(proposal) if reason == "used" else None,
+                "zone": proposal.company.time_zone if proposal else "",
+            },
             status=LINK_ERROR_STATUS[reason],
         )
+
+
+def _chosen(proposal: Proposal | None):
+    """What a used link's page names as chosen: the appointment (it may have moved since),
+    else the picked slot; None when neither is known or the appointment was cancelled."""
+    if proposal is None:
+        return None
+    appointment = Appointment.objects.filter(proposal=proposal).first()
+    if appointment is not None:
+        return None if appointment.is_cancelled else appointment
+    return proposal.picked_slot
 
 
 @csrf_protect

@@ -17,12 +17,14 @@ def dashboard(request):
         if user.is_staff:
             return redirect("admin:index")
         return render(request, "accounts/no_company.html")
+    appointments = selectors.dashboard_appointments(user=user)
     with timezone.override(user.company.zone):
         return render(
             request,
             "recruiting/dashboard.html",
             {
-                "appointments": selectors.dashboard_appointments(user=user),
+                "appointments": appointments,
+                "problems": selectors.problem_count(appointments),
                 "proposals": list(selectors.open_proposals(company=user.company, user=user)[:10]),
             },
         )

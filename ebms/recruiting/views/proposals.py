@@ -66,10 +66,16 @@ def proposal_detail(request, pk: int):
         appointment = proposal.appointment
     except ObjectDoesNotExist:
         appointment = None
+    else:
+        appointment = selectors.with_states([appointment])[0]
     return render(
         request,
         "recruiting/proposal_detail.html",
-        {"proposal": proposal, "appointment": appointment},
+        {
+            "proposal": proposal,
+            "appointment": appointment,
+            "proposal_email": selectors.proposal_email_status(proposal),
+        },
     )
 
 
