@@ -8,6 +8,8 @@ database (MailboxPause) because it must outlive Redis and steer the sweep.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import random
 import time
 import uuid
@@ -20,6 +22,8 @@ from django.utils import timezone
 
 from ..models import MailboxPause
 from .errors import Transient
+
+logger = logging.getLogger(__name__)
 
 MAX_IN_FLIGHT = 4  # https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
 # Longer than one request may take (MicrosoftSession read timeout 30 s + connect 5 s).
@@ -53,21 +57,29 @@ def mailbox_slot(connection_id: int, *, wait: float = SLOT_WAIT_SECONDS) -> Iter
     token = uuid.uuid4().hex
     deadline = time.monotonic() + wait
     held: str | None = None
-    while held is None:
-        for index in random.sample(range(MAX_IN_FLIGHT), MAX_IN_FLIGHT):
-            if cache.add(_key(connection_id, index), token, SLOT_TTL_SECONDS):
-                held = _key(connection_id, index)
-                break
-        else:
-            if time.monotonic() >= deadline:
-                raise MailboxBusy(connection_id)
-            time.sleep(0.05 + random.random() * 0.1)  # noqa: S311 - jitter, not security
+    try:
+        while held is None:
+            for index in random.sample(range(MAX_IN_FLIGHT), MAX_IN_FLIGHT):
+                if cache.add(_key(connection_id, index), token, SLOT_TTL_SECONDS):
+                    held = _key(connection_id, index)
+                    break
+            else:
+                if time.monotonic() >= deadline:
+                    raise MailboxBusy(connection_id)
+                time.sleep(0.05 + random.random() * 0.1)  # noqa: S311 - jitter, not security
+    except MailboxBusy:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the cache (Redis) is down
+        # Degrade, never fail: without the cache the cap cannot be counted; the request goes
+        # out uncapped (Microsoft's own 429 MailboxConcurrency is handled like any throttle).
+        logger.warning("mailbox %s: cap not applied, cache unreachable (%s)", connection_id, exc)
     try:
         yield
     finally:
         # Only our own slot: after an expiry another worker may hold this key now.
-        if cache.get(held) == token:
-            cache.delete(held)
+        with contextlib.suppress(Exception):
+            if held is not None and cache.get(held) == token:
+                cache.delete(held)
 
 
 @contextmanager
