@@ -23,7 +23,7 @@ from django.utils import timezone
 from ..models import MicrosoftConnection, SyncLog
 from . import errors, identity
 from .http import MicrosoftSession
-from .mailbox import MAX_IN_FLIGHT, mailbox_pause, mailbox_paused_until, mailbox_slots
+from .mailbox import MAX_IN_FLIGHT, mailbox_pause, mailbox_pause_active, mailbox_slots
 
 __all__ = ["BATCH_MAX", "IMMUTABLE_IDS", "BatchAnswer", "BatchRequest", "GraphClient", "Recorder"]
 
@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 # Ids that survive moving an event between folders (Graph: Prefer IdType="ImmutableId").
 IMMUTABLE_IDS = 'IdType="ImmutableId"'
 BATCH_MAX = 20  # https://learn.microsoft.com/graph/json-batching
+# Codes of a 503/504 with Retry-After (concepts/errors.md): an outage, not throttling.
+OUTAGE_CODES = frozenset({"servicenotavailable", "serviceunavailable", "gatewaytimeout"})
 ROOM_PAGE = 100  # place-list: "Use $top to customize the page size. The default page size is 100."
 
 
@@ -127,11 +129,16 @@ class GraphClient:
         Holds `slots` of the mailbox's 4 slots; raises Throttled without calling while the
         mailbox's Retry-After runs.
         """
-        until = mailbox_paused_until(self.connection.pk)
-        if until is not None:
-            wait = (until - timezone.now()).total_seconds()
+        pause = mailbox_pause_active(self.connection.pk)
+        if pause is not None:
+            wait = (pause.until - timezone.now()).total_seconds()
+            # The pause keeps the status that asked for it: 429 throttling, 503/504 an outage.
+            outage = pause.code.lower() in OUTAGE_CODES
             raise errors.Paused(
-                "mailbox paused (Retry-After)", retry_after=max(wait, 0.0), code="MailboxPaused"
+                "mailbox paused (Retry-After)",
+                retry_after=max(wait, 0.0),
+                code="MailboxPaused",
+                status=503 if outage else 429,
             )
         url = path if path.startswith("http") else self.base + path
         prefer = [IMMUTABLE_IDS]

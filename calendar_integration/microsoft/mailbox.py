@@ -34,6 +34,7 @@ __all__ = [
     "MAX_IN_FLIGHT",
     "MailboxBusy",
     "mailbox_pause",
+    "mailbox_pause_active",
     "mailbox_paused_until",
     "mailbox_slot",
     "mailbox_slots",
@@ -91,10 +92,15 @@ def mailbox_slots(connection_id: int, count: int = 1) -> Iterator[None]:
         yield
 
 
+def mailbox_pause_active(connection_id: int, *, now: datetime | None = None) -> MailboxPause | None:
+    """The running Retry-After pause of the mailbox (its end and Microsoft's code), if any."""
+    now = now or timezone.now()
+    return MailboxPause.objects.filter(connection_id=connection_id, until__gt=now).first()
+
+
 def mailbox_paused_until(connection_id: int, *, now: datetime | None = None) -> datetime | None:
     """When Microsoft's Retry-After for this mailbox ends (None when not paused)."""
-    now = now or timezone.now()
-    pause = MailboxPause.objects.filter(connection_id=connection_id, until__gt=now).first()
+    pause = mailbox_pause_active(connection_id, now=now)
     return pause.until if pause else None
 
 

@@ -30,13 +30,13 @@ def test_a_throttled_mailbox_is_not_asked_again_by_the_picker_until_retry_after_
     second = _picker(client, "2027-05-03")  # another window: not answered from the cache
 
     assert first["outlook"]["graph_calls"] == 1
-    assert "Microsoft bremst" in first["outlook"]["reason"]
+    assert "Microsoft drosselt" in first["outlook"]["reason"]
     pause = MailboxPause.objects.get(connection=planner.microsoft_connection)
     assert pause.until > timezone.now() + timedelta(seconds=25)
     # Retry-After still runs: no request reaches Microsoft, the planner is told to wait.
     assert schedule_calls(since) == 0
     assert second["outlook"]["graph_calls"] == 0
-    assert "Microsoft bremst" in second["outlook"]["reason"]
+    assert "Microsoft drosselt" in second["outlook"]["reason"]
 
 
 def test_the_picker_asks_again_once_retry_after_has_passed(m365, planner):
