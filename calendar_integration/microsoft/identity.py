@@ -62,6 +62,33 @@ def short_scopes(scope: str | list[str]) -> list[str]:
     return [s[len(GRAPH_PREFIX) :] if s.lower().startswith(GRAPH_PREFIX) else s for s in items]
 
 
+def qualified(scopes: list[str]) -> list[str]:
+    """['User.Read', 'openid'] -> ['https://graph.microsoft.com/User.Read', 'openid'].
+
+    The form of Microsoft's documented token answer, under which MSAL files the access token.
+    """
+    oidc = {"openid", "profile", "email", "offline_access"}
+    return [s if s.lower() in oidc or "/" in s else GRAPH_PREFIX + s for s in scopes]
+
+
+def _access_tokens_refile(cache: msal.SerializableTokenCache, *, tenant: str) -> None:
+    """File cached access tokens the way `_silent` asks for them.
+
+    MSAL files a token under the realm of the authority that issued it (`organizations` for
+    the sign-in) and under the scopes as answered (short names or Graph URLs); we ask with
+    the tenant and the Graph URLs, so without this every lookup could miss and refresh.
+    """
+    kind = cache.CredentialType.ACCESS_TOKEN
+    for entry in list(cache.search(kind)):
+        realm = tenant if entry.get("realm") in ("organizations", "common") else entry["realm"]
+        target = " ".join(sorted(qualified(entry.get("target", "").split())))
+        if (realm, target) == (entry.get("realm"), entry.get("target")):
+            continue
+        cache.modify(kind, entry)  # removed under its old key ...
+        refiled = {"realm": realm, "target": target}
+        cache.modify(kind, {**entry, **refiled}, refiled)  # ... and filed under the new one
+
+
 def authority_url(tenant: str = "organizations") -> str:
     return f"{settings.M365_AUTHORITY_HOST.rstrip('/')}/{tenant}"
 
@@ -328,8 +355,11 @@ def _silent(
         accounts = app.get_accounts()
         if not accounts:
             return None
+        _access_tokens_refile(cache, tenant=conn.tenant_id)
         return app.acquire_token_silent_with_error(
-            conn.requested_scopes or BASE_SCOPES, account=accounts[0], force_refresh=force_refresh
+            qualified(conn.requested_scopes or BASE_SCOPES),
+            account=accounts[0],
+            force_refresh=force_refresh,
         )
     except (OSError, ValueError) as exc:  # requests' errors are OSErrors
         raise Transient(type(exc).__name__, code=type(exc).__name__)
