@@ -27,7 +27,7 @@ from ebms.accounts.models import User
 from ..models import AuthFlow, ConnectionState, MicrosoftConnection
 from . import crypto
 from .consent import Kind, Problem, classify
-from .errors import ReconnectNeeded, Transient
+from .errors import ReconnectNeeded, Transient, Unreachable
 from .http import MicrosoftSession
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ __all__ = [
     "BASE_SCOPES",
     "ROOM_SCOPE",
     "Redeemed",
+    "Unreachable",
     "authority_url",
     "flow_start",
     "flow_redeem",
@@ -118,11 +119,18 @@ def _app(
 def flow_start(
     *, user: User, with_rooms: bool, next_url: str = "", prompt: str | None = None
 ) -> str:
-    """Start a sign-in for `user`; returns the URL the browser goes to."""
+    """Start a sign-in for `user`; returns the URL the browser goes to.
+
+    Raises Unreachable when MSAL cannot read Microsoft's discovery document.
+    """
     with warnings.catch_warnings():
         # MSAL recommends form_post; that cross-site POST would drop the Lax session cookie.
         warnings.filterwarnings("ignore", message="response_mode='form_post'")
-        flow = _app().initiate_auth_code_flow(
+        try:
+            app = _app()
+        except requests.RequestException as exc:
+            raise _unreachable(exc) from exc
+        flow = app.initiate_auth_code_flow(
             scopes_for(with_rooms=with_rooms),
             redirect_uri=settings.M365_REDIRECT_URI,
             response_mode="query",
@@ -138,6 +146,11 @@ def flow_start(
     )
     # The browser must reach the simulator in simulator mode; a no-op against Microsoft.
     return MicrosoftSession().map_url(flow["auth_uri"])
+
+
+def _unreachable(exc: requests.RequestException) -> Unreachable:
+    logger.warning("microsoft identity platform unreachable: %s", type(exc).__name__)
+    return Unreachable(type(exc).__name__, code=type(exc).__name__)
 
 
 def _known_upn(user: User) -> str | None:
@@ -201,6 +214,8 @@ def flow_redeem(*, user: User, params: dict[str, str]) -> Redeemed | Refused:
     cache = msal.SerializableTokenCache()
     try:
         result = _app(cache=cache).acquire_token_by_auth_code_flow(flow, dict(params))
+    except requests.RequestException as exc:  # discovery or token endpoint: no answer
+        return Refused(flow=row, problem=_unreachable_problem(exc))
     except ValueError:  # state mismatch or neither code nor error
         return Refused(flow=row, problem=Problem(kind=Kind.INVALID_STATE))
     except RuntimeError:  # nonce mismatch
@@ -216,6 +231,8 @@ def flow_redeem(*, user: User, params: dict[str, str]) -> Redeemed | Refused:
         )
     try:
         claims = verify_id_token(result.get("id_token", ""))
+    except (requests.ConnectionError, requests.Timeout) as exc:  # the tenant's keys: no answer
+        return Refused(flow=row, problem=_unreachable_problem(exc))
     except (jwt.PyJWTError, KeyError, ValueError, requests.RequestException) as exc:
         logger.warning("id token rejected: %s", type(exc).__name__)
         return Refused(flow=row, problem=Problem(kind=Kind.OTHER, description="ID-Token ungültig"))
@@ -228,6 +245,11 @@ def flow_redeem(*, user: User, params: dict[str, str]) -> Redeemed | Refused:
         granted_scopes=short_scopes(result.get("scope", "")),
         cache_json=cache.serialize(),
     )
+
+
+def _unreachable_problem(exc: requests.RequestException) -> Problem:
+    _unreachable(exc)  # logged
+    return Problem(kind=Kind.UNREACHABLE, description=type(exc).__name__)
 
 
 def verify_id_token(raw: str) -> dict[str, Any]:
