@@ -8,6 +8,9 @@ users are created per test and the production hasher would dominate the run time
 
 from __future__ import annotations
 
+# Imported now, before any live-server thread runs: CPython 3.11.7 can fail an import that
+# pytest rewrites while another thread parses ("AST constructor recursion depth mismatch").
+import hypothesis  # noqa: F401
 import pytest
 
 

@@ -21,6 +21,7 @@ from ebms.accounts.models import Company, User
 from ..availability.rooms import rooms_refresh_first
 from ..microsoft import crypto, identity
 from ..microsoft.consent import CONSENT_KINDS, Kind, Problem
+from ..microsoft.errors import Unreachable
 from ..microsoft.http import MicrosoftSession
 from ..models import AuthFlow, FunctionCheck, MicrosoftConnection
 from ..sync.outbox import backfill_connection
@@ -46,7 +47,7 @@ __all__ = [
 
 
 def connect_begin(*, user: User, with_rooms: bool, next_url: str = "") -> str:
-    """Start the sign-in; returns the Microsoft URL for the browser."""
+    """Start the sign-in; returns the Microsoft URL for the browser (Unreachable: no answer)."""
     return identity.flow_start(user=user, with_rooms=with_rooms, next_url=next_url)
 
 
@@ -97,10 +98,15 @@ def connect_finish(*, user: User, params: dict[str, str]) -> Finished:
         ):
             # One interactive retry with the consent prompt, as Microsoft advises for 65001.
             # A second consent failure in a row ends on the guidance page: no loop.
+            try:
+                finished.redirect_url = identity.flow_start(
+                    user=user, with_rooms=flow.with_rooms, next_url=flow.next_url, prompt="consent"
+                )
+            except Unreachable:
+                finished.problem = Problem(kind=Kind.UNREACHABLE)
+                _record(flow, Kind.UNREACHABLE)
+                return finished
             _record(flow, CONSENT_RETRY)
-            finished.redirect_url = identity.flow_start(
-                user=user, with_rooms=flow.with_rooms, next_url=flow.next_url, prompt="consent"
-            )
             finished.problem = None
             return finished
         _record(flow, problem.kind)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ebms.accounts.access import company_admin_required, planner_required
 
 from ..microsoft.consent import ERROR_CODES, Kind, Problem, classify
+from ..microsoft.errors import Unreachable
 from ..microsoft.identity import ROOM_SCOPE, scopes_for
 from . import selectors, services
 from .access import UserRequest, company_of
@@ -102,7 +103,10 @@ def connect_start(request: UserRequest) -> HttpResponse:
     if next_url is None:
         return _problem(request, Problem(kind=Kind.INVALID_STATE, description="next"))
     with_rooms = request.POST.get("rooms") == "1"
-    url = services.connect_begin(user=request.user, with_rooms=with_rooms, next_url=next_url)
+    try:
+        url = services.connect_begin(user=request.user, with_rooms=with_rooms, next_url=next_url)
+    except Unreachable:
+        return _problem(request, Problem(kind=Kind.UNREACHABLE), with_rooms=with_rooms)
     return redirect(url)
 
 

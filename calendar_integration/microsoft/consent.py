@@ -33,6 +33,7 @@ class Kind(StrEnum):
     FOREIGN_TENANT = "foreign_tenant"  # account of another tenant than the company's
     ACCOUNT_TAKEN = "account_taken"  # the Microsoft account is linked to another EBMS user
     RECONNECT = "reconnect"  # refresh token unusable: 70008, 700082, 50173, invalid_grant
+    UNREACHABLE = "unreachable"  # no answer from Microsoft (connection refused, timeout)
     OTHER = "other"
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "Throttled",
     "TokenExpired",
     "Transient",
+    "Unreachable",
     "from_batch_item",
     "from_response",
 ]
@@ -54,6 +55,10 @@ class Paused(Throttled):
 
 class Transient(GraphError):
     """5xx, timeout, dropped connection: retry with backoff."""
+
+
+class Unreachable(Transient):
+    """The identity platform did not answer at sign-in (connection refused, timeout)."""
 
 
 class TokenExpired(GraphError):

@@ -27,7 +27,7 @@ from ebms.accounts.models import User
 from ..models import AuthFlow, ConnectionState, MicrosoftConnection
 from . import crypto
 from .consent import Kind, Problem, classify
-from .errors import ReconnectNeeded, Transient
+from .errors import ReconnectNeeded, Transient, Unreachable
 from .http import MicrosoftSession
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ __all__ = [
     "BASE_SCOPES",
     "ROOM_SCOPE",
     "Redeemed",
+    "Unreachable",
     "authority_url",
     "flow_start",
     "flow_redeem",
@@ -60,6 +61,33 @@ def short_scopes(scope: str | list[str]) -> list[str]:
     """'https://graph.microsoft.com/User.Read openid' -> ['User.Read', 'openid']."""
     items = scope.split() if isinstance(scope, str) else scope
     return [s[len(GRAPH_PREFIX) :] if s.lower().startswith(GRAPH_PREFIX) else s for s in items]
+
+
+def qualified(scopes: list[str]) -> list[str]:
+    """['User.Read', 'openid'] -> ['https://graph.microsoft.com/User.Read', 'openid'].
+
+    The form of Microsoft's documented token answer, under which MSAL files the access token.
+    """
+    oidc = {"openid", "profile", "email", "offline_access"}
+    return [s if s.lower() in oidc or "/" in s else GRAPH_PREFIX + s for s in scopes]
+
+
+def _access_tokens_refile(cache: msal.SerializableTokenCache, *, tenant: str) -> None:
+    """File cached access tokens the way `_silent` asks for them.
+
+    MSAL files a token under the realm of the authority that issued it (`organizations` for
+    the sign-in) and under the scopes as answered (short names or Graph URLs); we ask with
+    the tenant and the Graph URLs, so without this every lookup could miss and refresh.
+    """
+    kind = cache.CredentialType.ACCESS_TOKEN
+    for entry in list(cache.search(kind)):
+        realm = tenant if entry.get("realm") in ("organizations", "common") else entry["realm"]
+        target = " ".join(sorted(qualified(entry.get("target", "").split())))
+        if (realm, target) == (entry.get("realm"), entry.get("target")):
+            continue
+        cache.modify(kind, entry)  # removed under its old key ...
+        refiled = {"realm": realm, "target": target}
+        cache.modify(kind, {**entry, **refiled}, refiled)  # ... and filed under the new one
 
 
 def authority_url(tenant: str = "organizations") -> str:
@@ -91,11 +119,18 @@ def _app(
 def flow_start(
     *, user: User, with_rooms: bool, next_url: str = "", prompt: str | None = None
 ) -> str:
-    """Start a sign-in for `user`; returns the URL the browser goes to."""
+    """Start a sign-in for `user`; returns the URL the browser goes to.
+
+    Raises Unreachable when MSAL cannot read Microsoft's discovery document.
+    """
     with warnings.catch_warnings():
         # MSAL recommends form_post; that cross-site POST would drop the Lax session cookie.
         warnings.filterwarnings("ignore", message="response_mode='form_post'")
-        flow = _app().initiate_auth_code_flow(
+        try:
+            app = _app()
+        except requests.RequestException as exc:
+            raise _unreachable(exc) from exc
+        flow = app.initiate_auth_code_flow(
             scopes_for(with_rooms=with_rooms),
             redirect_uri=settings.M365_REDIRECT_URI,
             response_mode="query",
@@ -111,6 +146,11 @@ def flow_start(
     )
     # The browser must reach the simulator in simulator mode; a no-op against Microsoft.
     return MicrosoftSession().map_url(flow["auth_uri"])
+
+
+def _unreachable(exc: requests.RequestException) -> Unreachable:
+    logger.warning("microsoft identity platform unreachable: %s", type(exc).__name__)
+    return Unreachable(type(exc).__name__, code=type(exc).__name__)
 
 
 def _known_upn(user: User) -> str | None:
@@ -174,6 +214,8 @@ def flow_redeem(*, user: User, params: dict[str, str]) -> Redeemed | Refused:
     cache = msal.SerializableTokenCache()
     try:
         result = _app(cache=cache).acquire_token_by_auth_code_flow(flow, dict(params))
+    except requests.RequestException as exc:  # discovery or token endpoint: no answer
+        return Refused(flow=row, problem=_unreachable_problem(exc))
     except ValueError:  # state mismatch or neither code nor error
         return Refused(flow=row, problem=Problem(kind=Kind.INVALID_STATE))
     except RuntimeError:  # nonce mismatch
@@ -189,6 +231,8 @@ def flow_redeem(*, user: User, params: dict[str, str]) -> Redeemed | Refused:
         )
     try:
         claims = verify_id_token(result.get("id_token", ""))
+    except (requests.ConnectionError, requests.Timeout) as exc:  # the tenant's keys: no answer
+        return Refused(flow=row, problem=_unreachable_problem(exc))
     except (jwt.PyJWTError, KeyError, ValueError, requests.RequestException) as exc:
         logger.warning("id token rejected: %s", type(exc).__name__)
         return Refused(flow=row, problem=Problem(kind=Kind.OTHER, description="ID-Token ungültig"))
@@ -201,6 +245,11 @@ def flow_redeem(*, user: User, params: dict[str, str]) -> Redeemed | Refused:
         granted_scopes=short_scopes(result.get("scope", "")),
         cache_json=cache.serialize(),
     )
+
+
+def _unreachable_problem(exc: requests.RequestException) -> Problem:
+    _unreachable(exc)  # logged
+    return Problem(kind=Kind.UNREACHABLE, description=type(exc).__name__)
 
 
 def verify_id_token(raw: str) -> dict[str, Any]:
@@ -328,8 +377,11 @@ def _silent(
         accounts = app.get_accounts()
         if not accounts:
             return None
+        _access_tokens_refile(cache, tenant=conn.tenant_id)
         return app.acquire_token_silent_with_error(
-            conn.requested_scopes or BASE_SCOPES, account=accounts[0], force_refresh=force_refresh
+            qualified(conn.requested_scopes or BASE_SCOPES),
+            account=accounts[0],
+            force_refresh=force_refresh,
         )
     except (OSError, ValueError) as exc:  # requests' errors are OSErrors
         raise Transient(type(exc).__name__, code=type(exc).__name__)

@@ -144,6 +144,9 @@ def _run(route: Route, handler, ctx: Ctx, fault, mailbox: str) -> GraphResponse:
                 "Service Unavailable",
                 headers={"Retry-After": _retry_after(fault.retry_after)},
             )
+        if fault.kind == "conflict":
+            # concepts/errors.md code table: 409 nameAlreadyExists.
+            raise GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
         if fault.kind == "gateway_timeout":
             raise GraphError(
                 504, "GatewayTimeout", "The gateway did not receive a response in time."

@@ -18,7 +18,13 @@ from datetime import timedelta
 from m365sim import clock, tokens
 from m365sim.identity import directory
 from m365sim.identity.errors import AadError
-from m365sim.identity.scopes import ForeignScope, ScopeRequest, UnknownScope, parse
+from m365sim.identity.scopes import (
+    GRAPH_PREFIXES,
+    ForeignScope,
+    ScopeRequest,
+    UnknownScope,
+    parse,
+)
 from m365sim.models import AuthorizationCode, EnterpriseApp, Mailbox, RefreshToken, Tenant
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -112,8 +118,9 @@ def token_response(
     oidc = [s for s in ("openid", "profile", "email") if s in request.oidc]
     body = {
         "token_type": "Bearer",
-        # Graph scopes come back in their short form, followed by the OIDC scopes.
-        "scope": " ".join(graph_scopes + oidc),
+        # As in v2-oauth2-auth-code-flow.md's example answer: Graph scopes as full URLs
+        # (however they were asked for), followed by the OIDC scopes.
+        "scope": " ".join([GRAPH_PREFIXES[0] + s for s in graph_scopes] + oidc),
         "expires_in": seconds,
         "ext_expires_in": seconds,
         "access_token": tokens.issue_access_token(

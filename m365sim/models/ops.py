@@ -18,6 +18,8 @@ class FaultKind(models.TextChoices):
     # The create answers isOnlineMeeting true without onlineMeeting; the join URL appears on
     # the event `delay_ms` (simulated time, default 30 s) later.
     JOIN_URL_LATE = "join_url_late", _("Teams-Link kommt später")
+    # concepts/errors.md: 409 "The current state conflicts with what the request expects".
+    CONFLICT = "conflict", _("409 Conflict")
 
 
 class FaultRule(models.Model):

@@ -32,7 +32,13 @@ def test_it_runs_the_msal_auth_code_flow_with_pkce(m365):
     assert result["token_type"] == "Bearer"
     assert isinstance(result["expires_in"], int) and 3600 <= result["expires_in"] <= 5400
     assert isinstance(result["ext_expires_in"], int)
-    assert set(result["scope"].split()) == {"User.Read", "Calendars.ReadWrite", "openid", "profile"}
+    # Graph scopes as full URLs, as in the documented answer (asked with short names).
+    assert set(result["scope"].split()) == {
+        "https://graph.microsoft.com/User.Read",
+        "https://graph.microsoft.com/Calendars.ReadWrite",
+        "openid",
+        "profile",
+    }
     assert result["refresh_token"] and result["id_token"]
     claims = result["id_token_claims"]
     assert claims["aud"] == str(m365.app.client_id)
@@ -59,9 +65,11 @@ def test_msal_caches_the_account_and_acquires_silently(m365):
 
     accounts = app.get_accounts()
     assert [a["username"] for a in accounts] == ["rita@contoso.example"]
-    cached = app.acquire_token_silent(SCOPES, account=accounts[0])
+    # MSAL files the token under the answer's scopes: Graph URLs, as Microsoft answers.
+    answered = [f"https://graph.microsoft.com/{s}" for s in SCOPES]
+    cached = app.acquire_token_silent(answered, account=accounts[0])
     assert cached["token_source"] == "cache"
-    refreshed = app.acquire_token_silent(SCOPES, account=accounts[0], force_refresh=True)
+    refreshed = app.acquire_token_silent(answered, account=accounts[0], force_refresh=True)
     assert refreshed["token_source"] == "identity_provider"
     assert refreshed["access_token"] != cached["access_token"]
 

@@ -158,7 +158,7 @@ def test_an_admin_consents_for_the_organisation(m365):
     result = app.acquire_token_by_auth_code_flow(
         second, m365.auth_response(answer.headers["Location"])
     )
-    assert "Place.Read.All" in result["scope"].split()
+    assert "https://graph.microsoft.com/Place.Read.All" in result["scope"].split()
 
 
 def test_an_admin_without_the_checkbox_consents_only_for_themself(m365):

@@ -348,7 +348,7 @@ def test_401_refreshes_the_token_once_then_gives_up(client, idp, mocked) -> None
     assert len(calls) == 2
     assert all(c.request.headers["Authorization"] == BEARER for c in calls)
     refreshes = [form(c.request) for c in idp.token_calls()]
-    # First use refreshes (token filed under "organizations"), the 401 forces one more.
-    assert [f["grant_type"] for f in refreshes] == ["refresh_token", "refresh_token"]
+    # The sign-in's token serves the first call; the 401 forces one refresh.
+    assert [f["grant_type"] for f in refreshes] == ["refresh_token"]
     assert all(c.request.url == idp.token_endpoint(TENANT_ID) for c in idp.token_calls())
     assert raised.value.code == "unauthenticated"

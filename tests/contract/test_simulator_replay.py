@@ -231,11 +231,6 @@ def test_404(graph) -> None:
     assert_like(gf.ERRORS[404].response, answer, 404)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="simulator: no situation or fault answers 409 Conflict (errors.md); needs a new "
-    "fault kind in m365sim/graph (model + front door), left to the m365sim/graph owner",
-)
 def test_409(graph) -> None:
     from m365sim.graph import faults
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ebms.accounts.models import User
+from ebms.accounts.models import Company, User
 
 from .. import emails, hooks
 from ..models import MEETING_FIELDS, Application, Appointment, AppointmentKind, CandidateEmail
 from .history import changes_since, record
 from .join_info import safe_href
-from .validation import check_planner, validate_appointment
+from .validation import RoomVerdict, check_planner, room_verdict, validate_appointment
 
 Kind = CandidateEmail.Kind
 Status = CandidateEmail.Status
@@ -37,6 +37,7 @@ TIME_FIELDS = {"starts_at", "ends_at"}
 # Changes the candidate must learn about (a new version of his invitation).
 CANDIDATE_FIELDS = {"starts_at", "ends_at", "kind", "location", "candidate_message"}
 CANCEL_REASON_MAX = 500
+ROOM_ATTEMPTS = 3  # room checks when the organizer or room changes between check and lock
 
 
 def _observers(observers: Iterable[User] | None, recruiter: User | None) -> list[User]:
@@ -170,11 +171,60 @@ def appointment_update(
     candidate sees (time, kind, place, his message, the typed link) queues an update mail.
     With `read_version` (the version the form showed) a newer appointment is not
     overwritten: ChangedMeanwhile names what changed, nothing is written or sent.
+    A new room is checked (a Microsoft call) before the row lock is taken.
     """
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"appointment_update() got unexpected fields {sorted(unknown)}")
     check_planner(by=by, company=appointment.company_id)
+    room = _room_first(appointment=appointment, read_version=read_version, fields=fields)
+    for _attempt in range(ROOM_ATTEMPTS):
+        try:
+            return _update_locked(
+                appointment=appointment, by=by, read_version=read_version, fields=fields, room=room
+            )
+        except _RoomUnchecked as unchecked:
+            # Changed meanwhile (organizer or room): ask again, again without the lock.
+            room = room_verdict(
+                company=unchecked.company, recruiter=unchecked.recruiter, email=unchecked.email
+            )
+    raise ValidationError(
+        {NON_FIELD_ERRORS: [_("Der Termin wird gerade geändert. Bitte erneut speichern.")]}
+    )
+
+
+class _RoomUnchecked(Exception):
+    """Under the lock the room to check differs from the one checked beforehand."""
+
+    def __init__(self, *, company: Company, recruiter: User | None, email: str) -> None:
+        super().__init__(email)
+        self.company, self.recruiter, self.email = company, recruiter, email
+
+
+def _room_first(
+    *, appointment: Appointment, read_version: int | None, fields: dict[str, Any]
+) -> RoomVerdict | None:
+    """The room check for the room this update writes, from an unlocked read (None: no check)."""
+    if "room_email" not in fields:
+        return None
+    current = Appointment.objects.select_related("company", "recruiter").get(pk=appointment.pk)
+    email = (fields["room_email"] or "").strip()
+    if email == current.room_email or (
+        read_version is not None and current.version != read_version
+    ):
+        return None  # unchanged, or refused as changed meanwhile under the lock
+    recruiter = fields.get("recruiter", current.recruiter)
+    return room_verdict(company=current.company, recruiter=recruiter, email=email)
+
+
+def _update_locked(
+    *,
+    appointment: Appointment,
+    by: User,
+    read_version: int | None,
+    fields: dict[str, Any],
+    room: RoomVerdict | None,
+) -> Appointment:
     with transaction.atomic():
         current = (
             Appointment.objects.select_for_update()
@@ -196,6 +246,13 @@ def appointment_update(
         if not changed:
             return current
         old_ids = {u.pk for u in old["observers"]}
+        check_room = "room_email" in changed and bool(new["room_email"])
+        if check_room and (
+            room is None or not room.answers(email=new["room_email"], recruiter=new["recruiter"])
+        ):
+            raise _RoomUnchecked(
+                company=current.company, recruiter=new["recruiter"], email=new["room_email"]
+            )
         validate_appointment(
             company=current.company,
             # Only people being added must pass; deactivated ones may stay in the history.
@@ -203,7 +260,8 @@ def appointment_update(
             observers=[u for u in new["observers"] if u.pk not in old_ids],
             check_past=bool(changed & TIME_FIELDS),
             check_recruiter="recruiter" in changed,
-            check_room="room_email" in changed,
+            check_room=check_room,
+            room=room if check_room else None,
             **{f: new[f] for f in FIELDS if f not in ("recruiter", "observers")},
         )
         for field in FIELDS:

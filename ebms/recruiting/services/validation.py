@@ -8,6 +8,7 @@ object: NON_FIELD_ERRORS) and saves nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -177,12 +178,14 @@ def validate_appointment(
     check_past: bool = True,
     check_recruiter: bool = True,
     check_room: bool = True,
+    room: RoomVerdict | None = None,
 ) -> None:
     """All rules of one appointment.
 
     On update: `check_past=False` when the time did not change, `check_recruiter=False`
     when the organizer did not change, `check_room=False` when the room did not change,
-    and `observers` only the newly added ones.
+    and `observers` only the newly added ones. `room`: the room check's answer asked
+    beforehand (`room_verdict`), so no Microsoft call happens here.
     """
     values = {
         "kind": kind,
@@ -205,19 +208,58 @@ def validate_appointment(
         values=values,
         check_recruiter=check_recruiter,
         check_room=check_room,
+        room=room,
     )
     errors.raise_if_any()
 
 
-def _check_room(errors: Errors, *, company: Company, recruiter: User | None, values: dict) -> None:
+@dataclass(frozen=True)
+class RoomVerdict:
+    """The room checker's answer for one room and organizer, asked before any row lock
+    (the calendar module's checker calls Microsoft)."""
+
+    email: str
+    recruiter_id: int | None
+    problem: str | None
+
+    def answers(self, *, email: str, recruiter: User | None) -> bool:
+        return (self.email, self.recruiter_id) == (email.strip(), getattr(recruiter, "pk", None))
+
+
+def room_verdict(*, company: Company, recruiter: User | None, email: str) -> RoomVerdict:
+    """Ask the room checker about `email` now (no problem for an empty or malformed address:
+    `_check_texts` reports those)."""
+    email = (email or "").strip()
+    problem = None
+    if email and len(email) <= MAX_LENGTHS["room_email"]:
+        try:
+            validate_email(email)
+        except ValidationError:
+            pass
+        else:
+            problem = hooks.room_problem(company=company, recruiter=recruiter, email=email)
+    return RoomVerdict(email=email, recruiter_id=getattr(recruiter, "pk", None), problem=problem)
+
+
+def _check_room(
+    errors: Errors,
+    *,
+    company: Company,
+    recruiter: User | None,
+    values: dict,
+    verdict: RoomVerdict | None = None,
+) -> None:
     """A room address must be a room of the company's tenant (the calendar module decides):
     it becomes a resource attendee of the Outlook event and sees its internal description."""
     email = (values.get("room_email") or "").strip()
     if not email or "room_email" in errors:
         return
-    problem = hooks.room_problem(company=company, recruiter=recruiter, email=email)
-    if problem:
-        errors.add("room_email", problem)
+    if verdict is None:
+        verdict = room_verdict(company=company, recruiter=recruiter, email=email)
+    elif not verdict.answers(email=email, recruiter=recruiter):
+        raise ValueError("the room verdict was asked for another room or organizer")
+    if verdict.problem:
+        errors.add("room_email", verdict.problem)
 
 
 def _check_common(
@@ -229,6 +271,7 @@ def _check_common(
     values: dict[str, Any],
     check_recruiter: bool = True,
     check_room: bool = True,
+    room: RoomVerdict | None = None,
 ) -> None:
     _check_people(
         errors,
@@ -240,7 +283,7 @@ def _check_common(
     _check_texts(errors, values)
     _check_kind(errors, company=company, recruiter=recruiter, values=values)
     if check_room:
-        _check_room(errors, company=company, recruiter=recruiter, values=values)
+        _check_room(errors, company=company, recruiter=recruiter, values=values, verdict=room)
 
 
 def slot_errors(slots: list[tuple[datetime, datetime]]) -> list[str]:
