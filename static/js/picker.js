@@ -22,8 +22,13 @@
       timeZone: this.zone, year: "numeric", month: "2-digit", day: "2-digit",
       hour: "2-digit", minute: "2-digit", hourCycle: "h23"
     });
-    this.fmtDay = new Intl.DateTimeFormat("de-DE", {
+    // Dates as the reader's language writes them (the page's <html lang>): 01.12.2026 or 12/1/2026.
+    this.lang = document.documentElement.lang === "en" ? "en-GB" : "de-DE";
+    this.fmtDay = new Intl.DateTimeFormat(this.lang, {
       timeZone: this.zone, weekday: "short", day: "2-digit", month: "2-digit"
+    });
+    this.fmtDate = new Intl.DateTimeFormat(this.lang, {
+      timeZone: "UTC", day: "2-digit", month: "2-digit", year: "numeric"
     });
     this.q = function (sel) { return root.querySelector(sel); };
     this.anchor = this.fieldValues().date || this.local(Date.now()).date;
@@ -60,6 +65,11 @@
     return this.addDays(date, -wd);
   };
   Picker.prototype.hhmm = function (ms) { return this.local(ms).time; };
+  Picker.prototype.shownDate = function (date) {
+    // "2026-12-01" (a day of the company's zone) as the reader writes it.
+    var d = date.split("-").map(Number);
+    return this.fmtDate.format(new Date(Date.UTC(d[0], d[1] - 1, d[2], 12)));
+  };
 
   /* --- the form's fields --------------------------------------------------------------- */
   Picker.prototype.field = function (name) { return this.form.elements.namedItem(name); };
@@ -204,7 +214,7 @@
     var days = this.range();
     this.q("[data-range-label]").textContent = days.length === 1
       ? this.fmtDay.format(new Date(Date.parse(data.days[0].start) + DAY / 2))
-      : days[0] + " – " + days[days.length - 1];
+      : this.shownDate(days[0]) + " – " + this.shownDate(days[days.length - 1]);
     var note = this.q("[data-outlook-note]");
     note.textContent = data.outlook.reason; note.hidden = !data.outlook.reason;
     this.renderUnknownNote();
@@ -320,7 +330,8 @@
     this.q("[data-rooms-note]").textContent = note;
     if (!rooms.enabled) { return; }
     this.q("[data-rooms-refreshed]").textContent = rooms.refreshed_at
-      ? this.local(Date.parse(rooms.refreshed_at)).date + " " + this.hhmm(Date.parse(rooms.refreshed_at)) : t.never;
+      ? this.shownDate(this.local(Date.parse(rooms.refreshed_at)).date) + " " +
+        this.hhmm(Date.parse(rooms.refreshed_at)) : t.never;
     var select = this.q("[data-room-select]"), current = (this.field("room_email") || {}).value || "";
     select.textContent = "";
     select.appendChild(new Option(t.noRoom, ""));

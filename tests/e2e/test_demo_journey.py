@@ -325,6 +325,10 @@ def _recruiter_plans_on_site_with_a_room_and_online(lena, j: Journey) -> tuple[t
     # The room list comes from Microsoft's Places API; the recruiter fetches it once.
     picker.get_by_role("button", name="Raumliste aktualisieren").click()
     expect(picker.locator("[data-rooms-refreshed]")).not_to_have_text("noch nie")
+    # Dates as a German reader writes them (issue 14.12), not ISO.
+    expect(picker.locator("[data-rooms-refreshed]")).to_have_text(
+        re.compile(r"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$")
+    )
     room = j.room.email
     expect(picker.locator(f"[data-room-select] option[value='{room}']")).to_have_count(1)
     picker.locator("[data-room-select]").select_option(room)
