@@ -24,6 +24,7 @@ from ..microsoft.consent import CONSENT_KINDS, Kind, Problem
 from ..microsoft.http import MicrosoftSession
 from ..models import AuthFlow, FunctionCheck, MicrosoftConnection
 from ..sync.outbox import backfill_connection
+from ..sync.push import subscription_request
 from .access import company_of
 from .function_check import function_check_run
 
@@ -126,6 +127,7 @@ def connect_finish(*, user: User, params: dict[str, str]) -> Finished:
     if connection.has_rooms:
         rooms_refresh_first(connection=connection)
     backfill_connection(connection=connection)
+    subscription_request(connection=connection)
     return finished
 
 
