@@ -91,9 +91,7 @@ def appointment(connection, observer, mocked, django_capture_on_commit_callbacks
 
 
 @pytest.fixture
-def subscribed(
-    push, connection, mocked, django_capture_on_commit_callbacks
-) -> MailboxSubscription:
+def subscribed(push, connection, mocked, django_capture_on_commit_callbacks) -> MailboxSubscription:
     """The mailbox's subscription, created by the product against the documented answer
     (and the first pull it asks for)."""
     mocked.post(f"{GRAPH}/subscriptions", json=gf.CREATE_SUBSCRIPTION.response, status=201)

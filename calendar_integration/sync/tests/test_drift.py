@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from calendar_integration.sync.models import CalendarEvent
 from calendar_integration.sync.drift import drift_check
+from calendar_integration.sync.models import CalendarEvent
 from ebms.recruiting.models import CandidateEmail
 
 from .conftest import as_outlook_user, calls, client_for, events_of, plan, record_of
