@@ -42,6 +42,7 @@ LIFETIME = timedelta(minutes=4230)
 RENEW_BEFORE = timedelta(hours=24)
 SAFETY_NET = timedelta(hours=1)  # a delta pull per mailbox even when no notification came
 STALE_REQUEST = timedelta(minutes=10)  # a requested pull whose task got lost is sent again
+RETRY_FAILED = timedelta(hours=1)  # a refused create (e.g. URL not reachable) is retried hourly
 PULL_TASK = "calendar_integration.sync.tasks.delta_pull"
 SUBSCRIBE_TASK = "calendar_integration.sync.tasks.mailbox_subscribe"
 REAUTHORIZE_TASK = "calendar_integration.sync.tasks.subscription_reauthorize"
@@ -332,7 +333,16 @@ def subscriptions_maintain(*, now: datetime | None = None) -> dict[str, int]:
                 counts["dropped"] += 1
             if not usable:
                 continue
-        if push and (row is None or row.status != row.Status.ACTIVE or not row.expires_at):
+        failed_lately = (
+            row is not None
+            and row.status == row.Status.FAILED
+            and row.updated_at > now - RETRY_FAILED
+        )
+        if (
+            push
+            and not failed_lately
+            and (row is None or row.status != row.Status.ACTIVE or not row.expires_at)
+        ):
             row = subscription_create(connection=connection) or row
             counts["created"] += 1
         elif push and row is not None and row.expires_at and row.expires_at - now < RENEW_BEFORE:

@@ -484,3 +484,18 @@ def test_without_notifications_the_beat_polls_each_mailbox_at_the_interval(
 
     assert len(graph_requests(mocked, "GET", "/calendarView/delta")) == 2
     assert graph_requests(mocked, "POST", "/subscriptions") == []
+
+
+def test_a_refused_subscription_is_retried_hourly_not_every_beat(push, connection, mocked) -> None:
+    mocked.post(f"{GRAPH}/subscriptions", status=400,
+                json=gf.graph_error("InvalidRequest", "Subscription validation request failed."))  # fmt: skip
+    mocked.get(DELTA, json=_page([]))
+
+    subscriptions_maintain()
+    subscriptions_maintain(now=timezone.now() + timedelta(minutes=5))
+    assert len(graph_requests(mocked, "POST", "/subscriptions")) == 1
+    assert MailboxSubscription.objects.get().status == MailboxSubscription.Status.FAILED
+
+    subscriptions_maintain(now=timezone.now() + timedelta(minutes=61))
+
+    assert len(graph_requests(mocked, "POST", "/subscriptions")) == 2
