@@ -499,3 +499,29 @@ def test_a_refused_subscription_is_retried_hourly_not_every_beat(push, connectio
     subscriptions_maintain(now=timezone.now() + timedelta(minutes=61))
 
     assert len(graph_requests(mocked, "POST", "/subscriptions")) == 2
+
+
+TEAMS = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_{n}%40thread.v2/0"
+
+
+def test_a_teams_link_that_appears_or_changes_in_outlook_reaches_the_appointment(
+    subscribed, connection, appointment, mocked
+) -> None:
+    Appointment.objects.filter(pk=appointment.pk).update(kind="online", room_email="")
+    appointment.refresh_from_db()
+    first = _ours(appointment, isOnlineMeeting=True, onlineMeeting={"joinUrl": TEAMS.format(n=1)})
+
+    record = _pull(mocked, connection, [first])
+
+    appointment.refresh_from_db()
+    assert record.join_url == appointment.join_url == TEAMS.format(n=1)
+    assert record.join_url_changed_at is None  # appeared, not changed
+
+    changed = {**first, "onlineMeeting": {"joinUrl": TEAMS.format(n=2)}}
+    record = _pull(mocked, connection, [changed])
+    again = _pull(mocked, connection, [changed])
+
+    appointment.refresh_from_db()
+    assert appointment.join_url == TEAMS.format(n=2)
+    assert record.join_url == TEAMS.format(n=2) and record.join_url_changed_at is not None
+    assert again.join_url_changed_at == record.join_url_changed_at  # seen twice, stored once
