@@ -38,6 +38,9 @@ class EventChange(models.Model):
         ordering = ["pk"]
         indexes = [models.Index(fields=["mailbox", "id"], name="m365sim_change_mbx_seq")]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.graph_id[:12]}"
+
 
 class Subscription(models.Model):
     """A change-notification subscription on one mailbox's events (delegated)."""
@@ -69,6 +72,9 @@ class Subscription(models.Model):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.id} {self.resource}"
+
     def change_types(self) -> set[str]:
         return {c.strip() for c in self.change_type.split(",") if c.strip()}
 
@@ -98,6 +104,9 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} -> {self.url} ({self.state})"
+
 
 class DeltaToken(models.Model):
     """A state token of calendarView delta: the window, the change sequence it stands at,
@@ -115,3 +124,6 @@ class DeltaToken(models.Model):
     created_at = models.DateTimeField()
     # Forced out of the sync state cache (harness invalidate_delta, ops page): answers 410.
     invalidated = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"delta {self.token[:8]} @ {self.upto_seq}"

@@ -82,7 +82,8 @@ def event_payload(start: datetime, minutes: int = 60, **extra) -> dict:
 
 
 @pytest.fixture
-def sim(live_server, transactional_db, django_db_blocker) -> Sim:
+def sim(live_server, transactional_db, django_db_blocker, settings) -> Sim:
+    settings.M365SIM_DELIVERY_THREAD = False  # tests drain with delivery.drain()
     tenant = Tenant.objects.create(display_name="Muster GmbH", domain="muster.example")
 
     def user(local, name, **kw):
