@@ -45,6 +45,9 @@ def m365(live_server, settings):
     settings.M365SIM_DELIVERY_THREAD = False
     harness = build(live_server.url)
     yield harness
+    from m365sim.graph import delivery
+
+    delivery.stop_thread()
     harness.close()
     clock.reset()
 

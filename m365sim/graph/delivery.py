@@ -42,6 +42,7 @@ __all__ = [
     "lifecycle",
     "pending",
     "start_thread",
+    "stop_thread",
     "wait_idle",
 ]
 
@@ -215,6 +216,7 @@ def _post(url: str, payload: dict) -> tuple[int, str]:
 _thread: threading.Thread | None = None
 _thread_lock = threading.Lock()
 _wake = threading.Event()
+_stop = threading.Event()
 POLL_SECONDS = 0.5
 
 
@@ -233,20 +235,35 @@ def start_thread() -> threading.Thread:
     global _thread
     with _thread_lock:
         if _thread is None or not _thread.is_alive():
+            _stop.clear()
             _thread = threading.Thread(target=_loop, name="m365sim-delivery", daemon=True)
             _thread.start()
         return _thread
 
 
+def stop_thread(timeout: float = 5.0) -> None:
+    """Stop the delivery thread (tests, before their database goes away)."""
+    global _thread
+    with _thread_lock:
+        thread, _thread = _thread, None
+    if thread is not None:
+        _stop.set()
+        _wake.set()
+        thread.join(timeout)
+
+
 def _loop() -> None:
-    while True:
+    while not _stop.is_set():
         _wake.wait(POLL_SECONDS)
         _wake.clear()
+        if _stop.is_set():
+            break
         try:
             close_old_connections()
             drain()
         except Exception:  # keep delivering after a bad round (database busy, ...)
             log.exception("m365sim notification delivery failed")
+    close_old_connections()
 
 
 def wait_idle(timeout: float = 10.0) -> bool:

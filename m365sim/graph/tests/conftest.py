@@ -110,6 +110,9 @@ def sim(live_server, transactional_db, django_db_blocker, settings) -> Sim:
         session=requests.Session(),
     )
     yield sim
+    from m365sim.graph import delivery
+
+    delivery.stop_thread()
     sim.session.close()
     faults.clear()
     throttle._in_flight.clear()
