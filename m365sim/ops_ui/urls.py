@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import notify_views, views
 
 urlpatterns = [
     path("kalender/<int:pk>/", views.calendar_week, name="ops-calendar"),
@@ -12,4 +12,21 @@ urlpatterns = [
     path("fehler/<int:pk>/loeschen/", views.fault_delete, name="ops-fault-delete"),
     path("fehler/alle-loeschen/", views.fault_clear, name="ops-faults-clear"),
     path("protokoll/", views.request_log, name="ops-log"),
+    path("abonnements/", notify_views.subscription_list, name="ops-subscriptions"),
+    path(
+        "abonnements/<uuid:pk>/fehler/",
+        notify_views.subscription_faults,
+        name="ops-subscription-faults",
+    ),
+    path(
+        "abonnements/<uuid:pk>/lebenszyklus/",
+        notify_views.subscription_lifecycle,
+        name="ops-subscription-lifecycle",
+    ),
+    path("abonnements/zustellen/", notify_views.deliver_now, name="ops-deliver-now"),
+    path(
+        "postfach/<int:pk>/delta-verwerfen/",
+        notify_views.delta_invalidate,
+        name="ops-delta-invalidate",
+    ),
 ]

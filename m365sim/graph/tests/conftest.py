@@ -116,3 +116,14 @@ def sim(live_server, transactional_db, django_db_blocker, settings) -> Sim:
     sim.session.close()
     faults.clear()
     throttle._in_flight.clear()
+
+
+@pytest.fixture
+def receiver():
+    """A loopback notification endpoint (real HTTP), see receiver.py."""
+    from . import receiver as receiver_mod
+
+    rec = receiver_mod.start()
+    yield rec
+    rec.server.shutdown()
+    rec.server.server_close()

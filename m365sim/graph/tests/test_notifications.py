@@ -13,7 +13,7 @@ from m365sim.graph import delivery, later
 from m365sim.models import Delivery, Event, Subscription
 
 from .conftest import event_payload, next_weekday, time_passes
-from .test_subscriptions import body, expiry, receiver  # noqa: F401  (fixture)
+from .test_subscriptions import body, expiry
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "m365sim"])
 

@@ -10,16 +10,7 @@ import pytest
 from m365sim import clock
 from m365sim.models import Subscription
 
-from . import receiver as receiver_mod
-
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "m365sim"])
-
-
-@pytest.fixture
-def receiver():
-    rec = receiver_mod.start()
-    yield rec
-    rec.server.shutdown()
 
 
 def expiry(minutes: int = 4000) -> str:

@@ -1,0 +1,60 @@
+"""The notifications ops page: subscriptions with fault switches, lifecycle buttons, log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from m365sim import clock
+from m365sim.models import Delivery, Mailbox, Subscription, Tenant
+
+pytestmark = pytest.mark.django_db(databases=["default", "m365sim"])
+
+
+@pytest.fixture
+def sub():
+    tenant = Tenant.objects.create(display_name="Muster GmbH", domain="muster.example")
+    anna = Mailbox.objects.create(
+        tenant=tenant, email="anna@muster.example", display_name="Anna Berg"
+    )
+    now = clock.now()
+    return Subscription.objects.create(
+        id=uuid.uuid4(),
+        mailbox=anna,
+        application_id="app",
+        resource="me/events",
+        change_type="created,updated,deleted",
+        notification_url="http://127.0.0.1:9/notify",
+        lifecycle_url="http://127.0.0.1:9/lifecycle",
+        expires_at=now + timedelta(days=2),
+        created_at=now,
+    )
+
+
+def test_page_lists_subscriptions_and_switches_faults(client, sub):
+    page = client.get(reverse("m365sim:ops-subscriptions"))
+    assert page.status_code == 200
+    assert str(sub.id) in page.content.decode()
+
+    client.post(
+        reverse("m365sim:ops-subscription-faults", kwargs={"pk": sub.pk}),
+        {"delay_seconds": "30", "duplicate": "on", "drop": "on"},
+    )
+    sub.refresh_from_db()
+    assert (sub.delay_seconds, sub.duplicate, sub.reorder, sub.drop) == (30, True, False, True)
+
+
+def test_lifecycle_button_queues_the_event_and_the_log_shows_it(client, sub):
+    client.post(
+        reverse("m365sim:ops-subscription-lifecycle", kwargs={"pk": sub.pk}),
+        {"event": "missed"},
+    )
+    queued = Delivery.objects.get()
+    page = client.get(reverse("m365sim:ops-subscriptions")).content.decode()
+
+    assert queued.kind == "missed"
+    assert queued.url == "http://127.0.0.1:9/lifecycle"
+    assert "missed" in page
