@@ -32,7 +32,7 @@ def record(event: Event, kind: str) -> EventChange:
     )
     from . import delivery
 
-    delivery.enqueue_change(change)
+    delivery.enqueue_change(change, change_key=event.change_key)
     return change
 
 

@@ -71,20 +71,17 @@ def change_payload(sub: Subscription, change: EventChange, change_key: str) -> d
     }
 
 
-def enqueue_change(change: EventChange) -> None:
+def enqueue_change(change: EventChange, *, change_key: str) -> None:
     """Queue the notifications of one change for every live subscription of the mailbox."""
     now = clock.now()
     subs = Subscription.objects.select_related("mailbox").filter(
         mailbox_id=change.mailbox_id, expires_at__gt=now
     )
-    from m365sim.models import Event
-
-    key = Event.objects.filter(pk=change.event_pk).values_list("change_key", flat=True).first()
     queued = False
     for sub in subs:
         if change.kind not in sub.change_types():
             continue
-        body = {"value": [change_payload(sub, change, key or "")]}
+        body = {"value": [change_payload(sub, change, change_key)]}
         copies = 2 if sub.duplicate else 1
         for _ in range(copies):
             Delivery.objects.create(

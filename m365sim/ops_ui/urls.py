@@ -7,6 +7,8 @@ from . import notify_views, views
 urlpatterns = [
     path("kalender/<int:pk>/", views.calendar_week, name="ops-calendar"),
     path("termin/<int:pk>/antworten/", views.event_respond, name="ops-respond"),
+    path("termin/<int:pk>/verschieben/", notify_views.owner_move, name="ops-owner-move"),
+    path("termin/<int:pk>/loeschen/", notify_views.owner_delete, name="ops-owner-delete"),
     path("fehler/", views.fault_list, name="ops-faults"),
     path("fehler/<int:pk>/umschalten/", views.fault_toggle, name="ops-fault-toggle"),
     path("fehler/<int:pk>/loeschen/", views.fault_delete, name="ops-fault-delete"),

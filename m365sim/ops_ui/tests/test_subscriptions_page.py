@@ -58,3 +58,28 @@ def test_lifecycle_button_queues_the_event_and_the_log_shows_it(client, sub):
     assert queued.kind == "missed"
     assert queued.url == "http://127.0.0.1:9/lifecycle"
     assert "missed" in page
+
+
+def test_the_owner_moves_and_deletes_in_the_outlook_view_and_that_is_a_change(client, sub):
+    from m365sim.graph import events
+    from m365sim.models import Event, EventChange
+
+    start = clock.now().replace(microsecond=0) + timedelta(days=1)
+    fmt = "%Y-%m-%dT%H:%M:%S"
+    event, _ = events.event_create(
+        organizer=sub.mailbox,
+        data={
+            "subject": "Gespräch",
+            "start": {"dateTime": start.strftime(fmt), "timeZone": "UTC"},
+            "end": {"dateTime": (start + timedelta(hours=1)).strftime(fmt), "timeZone": "UTC"},
+        },
+    )
+    client.post(reverse("m365sim:ops-owner-move", kwargs={"pk": event.pk}), {"minutes": "90"})
+    event.refresh_from_db()
+    assert event.start == start + timedelta(minutes=90)
+
+    client.post(reverse("m365sim:ops-owner-delete", kwargs={"pk": event.pk}))
+    assert not Event.objects.filter(pk=event.pk).exists()
+    kinds = list(EventChange.objects.filter(event_pk=event.pk).values_list("kind", flat=True))
+    assert kinds == ["created", "updated", "deleted"]
+    assert Delivery.objects.filter(mailbox=sub.mailbox).count() == 3
