@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -121,8 +121,7 @@ def _expiry(raw, *, now: datetime) -> datetime:
     value = parse_datetime(str(raw or ""))
     if value is None:
         raise _bad("expirationDateTime is required and must be an ISO 8601 date and time.")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=now.tzinfo)
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if value <= now:
         raise _bad("Subscription expiration must be in the future.", code="ExtensionError")
     if value > now + timedelta(minutes=MAX_MINUTES):
