@@ -198,3 +198,17 @@ def test_the_background_thread_delivers(sim, receiver):
 
     assert delivery.wait_idle(timeout=20)
     assert [i["changeType"] for i in receiver.items()] == ["created"]
+
+
+def test_a_subscription_made_with_immutable_ids_notifies_immutable_ids(sim, receiver):
+    answer = sim.call(
+        "POST", "subscriptions", json=body(receiver), headers={"Prefer": 'IdType="ImmutableId"'}
+    )
+    assert answer.headers["Preference-Applied"] == 'IdType="ImmutableId"'
+    event_id = sim.call("POST", "me/events", json=event_payload(next_weekday(9))).json()["id"]
+    delivery.drain()
+
+    [item] = receiver.items()
+    immutable = Event.objects.get(graph_id=event_id).immutable_id
+    assert item["resourceData"]["id"] == immutable
+    assert item["resource"].endswith(f"/Events/{immutable}")

@@ -147,3 +147,19 @@ def test_an_expired_subscription_is_gone(sim, receiver):
     clock.advance(delta=timedelta(minutes=61))
 
     assert sim.call("GET", f"subscriptions/{sub_id}").status_code == 404
+
+
+def test_patch_revalidates_a_new_url_and_refuses_a_lifecycle_url(sim, receiver):
+    sub_id = sim.call("POST", "subscriptions", json=body(receiver)).json()["id"]
+    receiver.handshake = "wrong"
+    moved = sim.call(
+        "PATCH", f"subscriptions/{sub_id}", json={"notificationUrl": receiver.url + "?neu=1"}
+    )
+    lifecycle = sim.call(
+        "PATCH", f"subscriptions/{sub_id}", json={"lifecycleNotificationUrl": receiver.url}
+    )
+
+    assert moved.status_code == 400
+    assert moved.json()["error"]["code"] == "ValidationError"
+    assert lifecycle.status_code == 400
+    assert Subscription.objects.get(pk=sub_id).notification_url == receiver.url
