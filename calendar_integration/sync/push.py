@@ -148,9 +148,10 @@ def subscription_create(*, connection: MicrosoftConnection) -> MailboxSubscripti
     return row
 
 
-def _renew(row: MailboxSubscription) -> None:
-    """PATCH the expiry; a subscription Graph no longer knows is created anew."""
-    expires = timezone.now() + LIFETIME
+def _renew(row: MailboxSubscription, *, now: datetime) -> None:
+    """PATCH the expiry to `now` + LIFETIME (the clock that found it due); a subscription
+    Graph no longer knows is created anew."""
+    expires = now + LIFETIME
     try:
         with GraphClient(row.connection, recorder=Recorder(operation="renew")) as client:
             answer = client.renew_subscription(
@@ -347,7 +348,7 @@ def subscriptions_maintain(*, now: datetime | None = None) -> dict[str, int]:
             counts["created"] += 1
         elif push and row is not None and row.expires_at and row.expires_at - now < RENEW_BEFORE:
             row.connection = connection
-            _renew(row)
+            _renew(row, now=now)
             counts["renewed"] += 1
         row = row or _row(connection)
         row.refresh_from_db()

@@ -1,72 +1,41 @@
 """Push end to end (issue 13 acceptance) against the simulator over real HTTP: the simulator
 validates our endpoint, delivers notifications to the live server after Outlook-side
 changes, and answers calendarView/delta. Nothing here opens a page or runs a sweep: the
-record changes because a notification arrived.
+record changes because a notification arrived (the one exception, the dropped notification,
+is repaired by the safety-net pull of the beat job, which is the point of that test).
 
-Skipped until the simulator has its subscription side (`m365sim.graph.subscriptions`). The
-hooks the tests need from the simulator are in the adapter below (one place to reconcile):
-  - deliveries run in a thread; `_settled(condition)` waits for the state (never asserts time);
-    `subscriptions.deliveries_wait(timeout=)` is used when the simulator offers it;
-  - notification faults through `faults.inject(kind=...)` with the kinds in FAULTS;
-  - a lifecycle event through `subscriptions.lifecycle_send(subscription_id=, event=)`.
-The same behaviours with Microsoft's documented bodies: tests/contract/test_push_product.py.
+The simulator's harness contract (m365sim/tests/harness.py) drives delivery: its thread is
+off in tests, `m365.deliver_notifications()` POSTs every due notification synchronously, and
+our endpoint runs the (eager) delta pull before it answers, so the record is settled when
+the drain returns. Faults are switched per mailbox with `m365.notification_faults(...)`,
+lifecycle events queued with `m365.lifecycle_event(...)`, delayed ones fall due with
+`m365.advance_clock(...)`. The same behaviours with Microsoft's documented bodies:
+tests/contract/test_push_product.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import time
+import json
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
+import requests
 from django.utils import timezone
 
 from calendar_integration.connection.lifecycle import connection_disconnect
+from calendar_integration.sync import outbox
 from calendar_integration.sync.models import CalendarEvent, MailboxSubscription
-from calendar_integration.sync.push import subscription_create, subscriptions_maintain
-from m365sim.graph import faults, log
+from calendar_integration.sync.push import PULL_TASK, subscription_create, subscriptions_maintain
+from m365sim.graph import log
 from m365sim.models import AutoAcceptPolicy, Mailbox
 
-from .conftest import as_outlook_user, events_of, plan, record_of
-
-HAS_SUBSCRIPTIONS = importlib.util.find_spec("m365sim.graph.subscriptions") is not None
-pytestmark = pytest.mark.skipif(
-    not HAS_SUBSCRIPTIONS, reason="simulator side of issue 13 (m365sim.graph.subscriptions) missing"
-)
-
-# Notification faults (issue 13.2): the FaultRule kinds assumed for the simulator side.
-FAULTS = {
-    "delayed": "notification_delayed",
-    "duplicated": "notification_duplicated",
-    "reordered": "notification_reordered",
-    "dropped": "notification_dropped",
-}
+from .conftest import events_of, plan, record_of
 
 
-def _subscriptions() -> Any:
-    return importlib.import_module("m365sim.graph.subscriptions")
-
-
-def _settled(condition: Callable[[], bool], seconds: float = 15.0) -> bool:
-    """Wait for the simulator's delivery thread (and our eager pull) to bring `condition`."""
-    waiter = getattr(_subscriptions(), "deliveries_wait", None)
-    if waiter is not None:
-        waiter(timeout=seconds)
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
-def _lifecycle(row: MailboxSubscription, event: str) -> None:
-    send = getattr(_subscriptions(), "lifecycle_send", None)
-    if send is None:
-        pytest.skip("simulator offers no lifecycle_send(subscription_id=, event=)")
-    send(subscription_id=row.subscription_id, event=event)
+def _delta_calls(m365) -> list:
+    """The simulator's log of calendarView/delta calls of rita's mailbox."""
+    return log.calls(mailbox=m365.recruiter.email, path_contains="/calendarView/delta")
 
 
 def _drift(appointment) -> Callable[[], str]:
@@ -82,20 +51,43 @@ def pushed(settings, rita) -> MailboxSubscription:
     return row
 
 
-def _move_in_outlook(m365, record, hours: int) -> None:
+def _move_in_outlook(m365, hours: int) -> None:
+    """rita drags the (only) event `hours` later in Outlook."""
     (event,) = events_of(m365.recruiter)
-    fmt = "%Y-%m-%dT%H:%M:%S"
-    start, end = event.start + timedelta(hours=hours), event.end + timedelta(hours=hours)
-    response = as_outlook_user(
-        m365, m365.recruiter, "PATCH", f"/me/events/{record.graph_id}",
-        json={"start": {"dateTime": start.strftime(fmt), "timeZone": "UTC"},
-              "end": {"dateTime": end.strftime(fmt), "timeZone": "UTC"}},
-    )  # fmt: skip
-    assert response.status_code == 200
+    m365.outlook_move(
+        event, event.start + timedelta(hours=hours), event.end + timedelta(hours=hours)
+    )
 
 
-def test_subscribing_passes_the_simulators_validation_handshake(pushed) -> None:
-    assert pushed.subscription_id and pushed.expires_at > timezone.now()
+def _delete_in_outlook(m365) -> None:
+    (event,) = events_of(m365.recruiter)
+    m365.outlook_delete(event)
+
+
+def test_subscribing_passes_the_simulators_validation_handshake(m365, pushed) -> None:
+    (sub,) = m365.subscriptions(m365.recruiter)
+    assert str(sub.id) == pushed.subscription_id
+    assert pushed.expires_at > timezone.now()
+
+
+def test_a_forged_client_state_is_refused_and_changes_nothing(
+    m365, pushed, alice, application
+) -> None:
+    appointment = plan(application=application, by=alice)
+    m365.deliver_notifications()
+    _move_in_outlook(m365, hours=2)
+    genuine = m365.deliveries(m365.recruiter)[-1]
+    forged = json.loads(json.dumps(genuine.payload))
+    forged["value"][0]["clientState"] = "forged-" + forged["value"][0]["clientState"]
+    pulls_before = len(_delta_calls(m365))
+
+    answer = requests.post(genuine.url, json=forged, timeout=5)
+
+    assert answer.status_code == 403
+    assert len(_delta_calls(m365)) == pulls_before
+    assert _drift(appointment)() == ""
+    assert m365.deliver_notifications() >= 1  # the genuine one is accepted
+    assert _drift(appointment)() == CalendarEvent.Drift.CHANGED
 
 
 def test_an_outlook_move_reaches_the_appointment_by_notification(
@@ -103,9 +95,12 @@ def test_an_outlook_move_reaches_the_appointment_by_notification(
 ) -> None:
     appointment = plan(application=application, by=alice)
 
-    _move_in_outlook(m365, record_of(appointment), hours=2)
+    _move_in_outlook(m365, hours=2)
+    assert m365.deliver_notifications() >= 1
 
-    assert _settled(lambda: _drift(appointment)() == CalendarEvent.Drift.CHANGED)
+    record = record_of(appointment)
+    assert record.drift == CalendarEvent.Drift.CHANGED
+    assert record.outlook_start == appointment.starts_at + timedelta(hours=2)
 
 
 def test_an_outlook_delete_reaches_the_appointment_by_notification(
@@ -113,19 +108,23 @@ def test_an_outlook_delete_reaches_the_appointment_by_notification(
 ) -> None:
     appointment = plan(application=application, by=alice)
 
-    as_outlook_user(m365, m365.recruiter, "DELETE", f"/me/events/{record_of(appointment).graph_id}")
+    _delete_in_outlook(m365)
+    assert m365.deliver_notifications() >= 1
 
-    assert _settled(lambda: _drift(appointment)() == CalendarEvent.Drift.DELETED)
+    assert _drift(appointment)() == CalendarEvent.Drift.DELETED
 
 
 def test_a_room_decline_arrives_by_notification(m365, pushed, alice, application) -> None:
     room = m365.add_room("raum.gamma", "Raum Gamma", auto_accept=AutoAcceptPolicy.DECLINE_ALL)
     appointment = plan(application=application, by=alice, room_email=room.email,
                        room_name="Raum Gamma")  # fmt: skip
+    m365.deliver_notifications()
+    assert not record_of(appointment).room_declined
 
     m365.advance_clock(seconds=6)  # the booking assistant answers
+    assert m365.deliver_notifications() >= 1
 
-    assert _settled(lambda: record_of(appointment).room_declined)
+    assert record_of(appointment).room_declined
 
 
 def test_an_observers_answer_arrives_by_notification(
@@ -135,26 +134,60 @@ def test_an_observers_answer_arrives_by_notification(
     (event,) = events_of(m365.recruiter)
     m365.respond(Mailbox.objects.get(email=olaf.email), event, "accepted",
                  after=timedelta(seconds=1))  # fmt: skip
+    m365.deliver_notifications()
 
     m365.advance_clock(minutes=1)
+    assert m365.deliver_notifications() >= 1
 
-    def answered() -> bool:
-        record = record_of(appointment)
-        return any(a["response"] == "accepted" for a in record.attendee_responses)
+    record = record_of(appointment)
+    assert any(
+        a["address"] == olaf.email and a["response"] == "accepted"
+        for a in record.attendee_responses
+    ), record.attendee_responses
 
-    assert _settled(answered)
+
+def test_fifty_notifications_for_one_mailbox_cause_one_delta_pull(
+    m365, pushed, rita, alice, application, monkeypatch
+) -> None:
+    appointment = plan(application=application, by=alice)
+    m365.deliver_notifications()  # EBMS's own create, pulled already
+    # The worker is busy: wake-ups wait in a queue (outbox.dispatch, the documented seam).
+    queued: list[tuple[str, int]] = []
+    monkeypatch.setattr(outbox, "dispatch", lambda name, arg: queued.append((name, arg)))
+    for _ in range(50):
+        _move_in_outlook(m365, hours=1)
+    pulls_before = len(_delta_calls(m365))
+
+    assert m365.deliver_notifications() == 50
+    assert queued == [(PULL_TASK, rita.pk)]
+    outbox.celery_dispatch(*queued[0])  # the worker gets to it
+
+    assert len(_delta_calls(m365)) == pulls_before + 1
+    record = record_of(appointment)
+    assert record.drift == CalendarEvent.Drift.CHANGED
+    assert record.outlook_start == appointment.starts_at + timedelta(hours=50)
 
 
 @pytest.mark.parametrize("fault", ["delayed", "duplicated", "reordered"])
 def test_faulty_delivery_still_converges(m365, pushed, alice, application, fault) -> None:
-    faults.inject(kind=FAULTS[fault], mailbox=m365.recruiter.email)
+    m365.notification_faults(
+        mailbox=m365.recruiter,
+        delay_seconds=30 if fault == "delayed" else 0,
+        duplicate=fault == "duplicated",
+        reorder=fault == "reordered",
+    )
     appointment = plan(application=application, by=alice)
 
-    _move_in_outlook(m365, record_of(appointment), hours=1)
-    _move_in_outlook(m365, record_of(appointment), hours=1)
+    _move_in_outlook(m365, hours=1)
+    _move_in_outlook(m365, hours=1)
+    if fault == "delayed":
+        assert m365.deliver_notifications() == 0  # not due yet
+        assert _drift(appointment)() == ""
+        m365.advance_clock(seconds=31)
+    assert m365.deliver_notifications() >= 2
 
-    assert _settled(lambda: _drift(appointment)() == CalendarEvent.Drift.CHANGED)
     record = record_of(appointment)
+    assert record.drift == CalendarEvent.Drift.CHANGED
     assert record.outlook_start == appointment.starts_at + timedelta(hours=2)
 
 
@@ -162,27 +195,49 @@ def test_a_dropped_notification_is_repaired_by_the_safety_net_pull(
     m365, pushed, alice, application
 ) -> None:
     appointment = plan(application=application, by=alice)
-    faults.inject(kind=FAULTS["dropped"], mailbox=m365.recruiter.email)
-    _move_in_outlook(m365, record_of(appointment), hours=1)
-    assert not _settled(lambda: _drift(appointment)() != "", seconds=2)
+    m365.deliver_notifications()
+    m365.notification_faults(mailbox=m365.recruiter, drop=True)
+    _move_in_outlook(m365, hours=1)
+    assert m365.deliver_notifications() == 0
+    assert _drift(appointment)() == ""
 
     subscriptions_maintain(now=timezone.now() + timedelta(hours=2))
 
-    assert record_of(appointment).drift == CalendarEvent.Drift.CHANGED
+    assert _drift(appointment)() == CalendarEvent.Drift.CHANGED
 
 
 def test_missed_resyncs_the_window(m365, pushed, alice, application) -> None:
     appointment = plan(application=application, by=alice)
-    faults.inject(kind=FAULTS["dropped"], mailbox=m365.recruiter.email)
-    as_outlook_user(m365, m365.recruiter, "DELETE", f"/me/events/{record_of(appointment).graph_id}")
-    faults.clear()
+    m365.deliver_notifications()
+    m365.notification_faults(mailbox=m365.recruiter, drop=True)
+    _delete_in_outlook(m365)
+    m365.notification_faults(mailbox=m365.recruiter)
+    assert m365.deliver_notifications() == 0
+    assert _drift(appointment)() == ""
 
-    _lifecycle(MailboxSubscription.objects.get(pk=pushed.pk), "missed")
+    m365.lifecycle_event(pushed.subscription_id, "missed")
+    assert m365.deliver_notifications() == 1
 
-    assert _settled(lambda: _drift(appointment)() == CalendarEvent.Drift.DELETED)
+    assert _drift(appointment)() == CalendarEvent.Drift.DELETED
+    assert MailboxSubscription.objects.get(pk=pushed.pk).window_start is not None
+
+
+def test_a_lost_sync_state_410_resyncs_the_window(m365, pushed, alice, application) -> None:
+    appointment = plan(application=application, by=alice)
+    m365.deliver_notifications()
+    assert MailboxSubscription.objects.get(pk=pushed.pk).delta_link
+    assert m365.invalidate_delta(m365.recruiter) >= 1
+
+    _move_in_outlook(m365, hours=1)
+    m365.deliver_notifications()
+
+    statuses = [c.status for c in _delta_calls(m365)]
+    assert statuses[-2:] == [410, 200]
+    assert _drift(appointment)() == CalendarEvent.Drift.CHANGED
 
 
 def test_renewal_before_expiry_with_the_simulator_clock(m365, pushed) -> None:
+    (sub,) = m365.subscriptions(m365.recruiter)
     m365.advance_clock(hours=50)
     before = MailboxSubscription.objects.get(pk=pushed.pk).expires_at
 
@@ -190,8 +245,10 @@ def test_renewal_before_expiry_with_the_simulator_clock(m365, pushed) -> None:
 
     renewed = [c for c in log.calls(mailbox=m365.recruiter.email) if c.method == "PATCH"
                and "/subscriptions/" in c.path]  # fmt: skip
-    assert len(renewed) == 1 and renewed[0].status == 200
+    assert [c.status for c in renewed] == [200]
     assert MailboxSubscription.objects.get(pk=pushed.pk).expires_at > before
+    (after,) = m365.subscriptions(m365.recruiter)
+    assert after.expires_at > sub.expires_at
 
 
 def test_disconnect_deletes_the_subscription_in_the_simulator(m365, pushed, rita) -> None:
@@ -200,3 +257,4 @@ def test_disconnect_deletes_the_subscription_in_the_simulator(m365, pushed, rita
     deleted = [c for c in log.calls(mailbox=m365.recruiter.email) if c.method == "DELETE"
                and "/subscriptions/" in c.path]  # fmt: skip
     assert [c.status for c in deleted] == [204]
+    assert m365.subscriptions(m365.recruiter) == []
