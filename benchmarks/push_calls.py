@@ -1,6 +1,6 @@
 """(f) Push vs sweep: Graph calls per hour at steady state, and Outlook change -> EBMS shows it.
 
-    .venv/bin/python benchmarks/push_calls.py [--port 8772] [--trials 20] [--model-only]
+    .venv/bin/python benchmarks/push_calls.py [--port 8772] [--trials 20] [--model-only] [--sqlite]
 
 Not a test. Part 1 is a model built from the product's own constants (sync/push.py,
 sync/delta.py) and the per-operation call counts of its code paths (a delta pull is one
@@ -11,7 +11,8 @@ scheduled before issue 13 (every 30 minutes, at most 200 reads, each event at mo
 (m365sim.graph.subscriptions): PostgreSQL + gunicorn as the other scripts, a recruiter with
 `--trials` appointments, each moved in Outlook through the simulator's Graph; the time until
 EBMS's record shows the move (notification -> delta pull), and the calls each change cost,
-counted from the simulator's log. Polling latency is the poll interval's distribution plus
+counted from the simulator's log (`--sqlite`: the same with two SQLite files in var/bench
+instead of PostgreSQL, for hosts where PostgreSQL is busy; latency only). Polling latency is the poll interval's distribution plus
 the measured pull time (waiting out real 5-minute intervals is no benchmark).
 """
 
@@ -97,12 +98,27 @@ def rows(data: dict) -> list[list]:
              r["seen"]] for r in data["model"]]  # fmt: skip
 
 
-def measure(port: int, trials: int) -> dict:
+def measure(port: int, trials: int, *, sqlite: bool = False) -> dict:
     values = _bench.env(port, M365_NOTIFICATIONS="on")
-    _bench.databases_reset(values)
+    if sqlite:
+        _sqlite_reset(values)
+    else:
+        _bench.databases_reset(values)
     with _bench.gunicorn(values, port):
         _bench.django_setup(values)
-        return _latency(trials)
+        return {**_latency(trials), "database": "SQLite" if sqlite else "PostgreSQL"}
+
+
+def _sqlite_reset(values: dict[str, str]) -> None:
+    """Fresh SQLite files for EBMS and the simulator, migrated (instead of PostgreSQL)."""
+    _bench.BENCH.mkdir(parents=True, exist_ok=True)
+    for name in ("push-ebms", "push-m365sim"):
+        for suffix in ("", "-wal", "-shm"):
+            (_bench.BENCH / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
+    values["DATABASE_URL"] = f"sqlite:///{_bench.BENCH / 'push-ebms.sqlite3'}"
+    values["M365SIM_DATABASE_URL"] = f"sqlite:///{_bench.BENCH / 'push-m365sim.sqlite3'}"
+    _bench.manage(values, "migrate", "--noinput")
+    _bench.manage(values, "migrate", "--noinput", "--database", "m365sim")
 
 
 def _latency(trials: int) -> dict:
@@ -173,12 +189,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8772)
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--model-only", action="store_true")
+    parser.add_argument("--sqlite", action="store_true", help="SQLite files, not PostgreSQL")
     args = parser.parse_args()
     sys.path.insert(0, str(_bench.ROOT))
     simulator_ready = importlib.util.find_spec("m365sim.graph.subscriptions") is not None
     latency = None
     if simulator_ready and not args.model_only:
-        latency = measure(args.port, args.trials)  # configures Django for the bench databases
+        latency = measure(
+            args.port, args.trials, sqlite=args.sqlite
+        )  # configures Django for the bench databases
         print(latency)
     else:
         print("latency: skipped (the simulator has no change notifications yet)")

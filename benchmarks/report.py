@@ -92,8 +92,14 @@ def section_f(data: dict | None) -> str:
     if not latency:
         return head + table + ("\n\nOutlook change → EBMS shows it: _not measured (the "
                                "simulator had no change notifications in this run)._")  # fmt: skip
-    return head + table + "\n\nOutlook change → EBMS shows it ({} moves):\n\n{}".format(
+    return head + table + (
+        "\n\nOutlook change → EBMS shows it ({} moves in the simulator's Graph, gunicorn with "
+        "the simulator's delivery thread, {}; measured {}, load average {}):\n\n{}"
+    ).format(
         latency["trials"],
+        latency.get("database", "PostgreSQL"),
+        data["measured_at"],
+        data["loadavg"],
         _bench.table(["mode", "p50", "p95", "Graph GETs per change"], [
             ["notifications on (loopback simulator)", f"{latency['push_p50_s']} s",
              f"{latency['push_p95_s']} s", latency["calls_per_change"]],
