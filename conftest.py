@@ -41,8 +41,13 @@ def m365(live_server, settings):
     settings.SITE_URL = live_server.url
     settings.M365_SIMULATOR_URL = f"{live_server.url}/m365"
     settings.M365_REDIRECT_URI = f"{live_server.url}/kalender/verbinden/callback/"
+    # Notifications go out only when the test says so (m365.deliver_notifications()).
+    settings.M365SIM_DELIVERY_THREAD = False
     harness = build(live_server.url)
     yield harness
+    from m365sim.graph import delivery
+
+    delivery.stop_thread()
     harness.close()
     clock.reset()
 

@@ -14,6 +14,7 @@ import _bench
 import client_vs_sdk
 import list_load
 import picker_list
+import push_calls
 import sync_pipeline
 
 DOC = _bench.ROOT / "docs" / "benchmarks.md"
@@ -75,6 +76,37 @@ def section_e(data: dict | None) -> str:
             f"({data['page_bytes']} bytes), gunicorn {data['gunicorn']}, {data['seconds']} s per "
             f"line; measured {data['measured_at']}, load average {data['loadavg']}.\n\n"
             + _bench.table(list_load.HEADERS, list_load.rows(data)))  # fmt: skip
+
+
+def section_f(data: dict | None) -> str:
+    if data is None:
+        return _missing("push_calls")
+    c = data["constants"]
+    head = (f"Model from the product's constants (safety-net pull every {c['safety_net_h']:.0f} h, "
+            f"renewal every {c['renew_every_h']:.1f} h, delta page {c['delta_page']}, poll "
+            f"{c['poll_minutes']} min) and its code paths' call counts; {push_calls.APPOINTMENTS} "
+            f"upcoming appointments per mailbox; push figures are upper bounds (no coalescing, "
+            f"{push_calls.DELETE_SHARE:.0%} of changes are deletes read once by id).\n\n")  # fmt: skip
+    table = _bench.table(push_calls.HEADERS, push_calls.rows(data))
+    latency = data.get("latency")
+    if not latency:
+        return head + table + ("\n\nOutlook change → EBMS shows it: _not measured (the "
+                               "simulator had no change notifications in this run)._")  # fmt: skip
+    return head + table + (
+        "\n\nOutlook change → EBMS shows it ({} moves in the simulator's Graph, gunicorn with "
+        "the simulator's delivery thread, {}; measured {}, load average {}):\n\n{}"
+    ).format(
+        latency["trials"],
+        latency.get("database", "PostgreSQL"),
+        data["measured_at"],
+        data["loadavg"],
+        _bench.table(["mode", "p50", "p95", "Graph GETs per change"], [
+            ["notifications on (loopback simulator)", f"{latency['push_p50_s']} s",
+             f"{latency['push_p95_s']} s", latency["calls_per_change"]],
+            ["notifications off (5-min poll; interval + measured pull)",
+             f"{latency['poll_p50_s']} s", f"{latency['poll_p95_s']} s", 1],
+        ]),
+    )  # fmt: skip
 
 
 def machine_table(run: dict | None) -> str:
@@ -210,6 +242,10 @@ the non-2xx count. Bounded: fixed duration per line, 127.0.0.1 only.
 
 {e}
 
+## (f) Outlook-side changes: per-event sweep vs delta + notifications (issue 13)
+
+{f}
+
 ## Caveats
 
 - Each section states the load average (1/5/15 min) at its end. Above about 2 on 2 cores,
@@ -247,6 +283,7 @@ def main() -> None:
             c=section_c(_load("client_vs_sdk")),
             d=section_d(_load("picker_list")),
             e=section_e(_load("list_load")),
+            f=section_f(_load("push_calls")),
         )
     )
     print(f"wrote {DOC.relative_to(_bench.ROOT)}")

@@ -21,12 +21,14 @@ SCRIPTS = {
     "client_vs_sdk": ["--calls", "200"],
     "picker_list": ["--rounds", "30"],
     "list_load": ["--seconds", "20", "--connections", "10", "50"],
+    "push_calls": ["--trials", "20"],
 }
 QUICK = {
     "sync_pipeline": ["--count", "40", "--singles", "5"],
     "client_vs_sdk": ["--calls", "20"],
     "picker_list": ["--rounds", "5"],
     "list_load": ["--seconds", "3", "--connections", "10", "50"],
+    "push_calls": ["--trials", "5"],
 }
 
 

@@ -33,9 +33,11 @@ app.conf.beat_schedule = {
         "task": "calendar_integration.sync.tasks.sync_sweep",
         "schedule": 60.0,
     },
-    "detect-outlook-drift": {
-        "task": "calendar_integration.sync.tasks.drift_sweep",
-        "schedule": crontab(minute="*/30"),
+    # Subscriptions (create, renew, drop) and the per-mailbox delta pull: the hourly safety
+    # net with notifications on, the poll every M365_POLL_MINUTES with them off.
+    "outlook-changes": {
+        "task": "calendar_integration.sync.tasks.outlook_changes",
+        "schedule": 300.0,
     },
     "refresh-idle-microsoft-tokens": {
         "task": "calendar_integration.tasks.tokens_keep_alive",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ebms.config import (
@@ -57,6 +58,13 @@ M365_GRAPH_BASE = env.str("M365_GRAPH_BASE", default="https://graph.microsoft.co
 # Where the simulator is reachable over HTTP (simulator mode only): the product's HTTP
 # session maps Microsoft's hosts onto these paths.
 M365_SIMULATOR_URL = env.str("M365_SIMULATOR_URL", default=f"{SITE_URL}/m365").rstrip("/")
+# How EBMS learns of changes made in Outlook (docs/sync.md "Push"): "on" = Graph change
+# notifications to SITE_URL (must be reachable by Microsoft over HTTPS) + an hourly delta
+# safety net; "off" = delta polling per mailbox every M365_POLL_MINUTES (no public URL).
+M365_NOTIFICATIONS = env.str("M365_NOTIFICATIONS", default="on")
+if M365_NOTIFICATIONS not in ("on", "off"):
+    raise ImproperlyConfigured("M365_NOTIFICATIONS must be 'on' or 'off'")
+M365_POLL_MINUTES = env.int("M365_POLL_MINUTES", default=5)
 TOKEN_ENCRYPTION_KEYS = env.list(
     "TOKEN_ENCRYPTION_KEYS",
     # Demo-only Fernet key; production requires its own (newest first).

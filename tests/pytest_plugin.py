@@ -21,6 +21,9 @@ def _eager_celery_and_clean_cache(settings):
     from ebms.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # No subscription at sign-in unless a test asks for push (calendar_integration/sync/
+    # tests/test_push*.py switch it on): other tests count their Graph calls.
+    settings.M365_NOTIFICATIONS = "off"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

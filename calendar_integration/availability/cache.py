@@ -2,7 +2,9 @@
 
 Every key carries the company's *generation*; EBMS bumps it whenever it books, moves or
 cancels an appointment of that company, so a stale picture is never reused after our own
-change (the Django cache: local memory by default, Redis in production).
+change (the Django cache: local memory by default, Redis in production). Each key also
+carries its address's own generation: a change notification from a recruiter's mailbox
+(sync/push.py) makes only his row stale, others' rows keep their TTL.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.core.cache import cache
 
 __all__ = [
     "CacheDown",
+    "address_bump",
     "cache_ttl",
     "entries_get",
     "entries_put",
@@ -66,9 +69,37 @@ def generation_bump(company_id: int) -> bool:
     return True
 
 
-def _key(company_id: int, gen: int, start: datetime, end: datetime, address: str) -> str:
-    digest = hashlib.sha1(address.lower().encode(), usedforsecurity=False).hexdigest()[:20]
-    return f"{PREFIX}:{company_id}:{gen}:{start:%Y%m%d%H%M}:{end:%Y%m%d%H%M}:{digest}"
+def _digest(address: str) -> str:
+    return hashlib.sha1(address.lower().encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def _address_gen_key(company_id: int, address: str) -> str:
+    return f"{PREFIX}:agen:{company_id}:{_digest(address)}"
+
+
+def _address_gens(company_id: int, addresses: list[str]) -> dict[str, int]:
+    keys = {_address_gen_key(company_id, a): a for a in addresses}
+    found = cache.get_many(list(keys))
+    return {a: int(found.get(k, 0)) for k, a in keys.items()}
+
+
+def address_bump(*, company_id: int, addresses: list[str]) -> None:
+    """Make the cached answers of these addresses stale (their mailbox changed in Outlook)."""
+    try:
+        for address in {a.lower() for a in addresses if a}:
+            key = _address_gen_key(company_id, address)
+            if not cache.add(key, 1, timeout=None):
+                cache.incr(key)
+    except Exception:  # noqa: BLE001 - cache down: nothing cached to invalidate
+        logger.warning("free/busy cache unreachable: rows of company %s not bumped", company_id)
+
+
+def _key(
+    company_id: int, gen: int, start: datetime, end: datetime, address: str, agen: int = 0
+) -> str:
+    return (
+        f"{PREFIX}:{company_id}:{gen}:{start:%Y%m%d%H%M}:{end:%Y%m%d%H%M}:{_digest(address)}:{agen}"
+    )
 
 
 class CacheDown(Exception):
@@ -84,7 +115,8 @@ def entries_get(
     """
     try:
         gen = generation(company_id)
-        keys = {_key(company_id, gen, start, end, a): a for a in addresses}
+        agens = _address_gens(company_id, addresses)
+        keys = {_key(company_id, gen, start, end, a, agens[a]): a for a in addresses}
         return gen, {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
     except Exception as exc:  # noqa: BLE001 - any backend's connection error
         raise CacheDown(str(exc)) from exc
@@ -96,8 +128,11 @@ def entries_put(
     """Store under the generation read BEFORE fetching: a booking meanwhile has bumped it,
     so a possibly stale answer is never served."""
     try:
+        # Address generations read now: a notification meanwhile leaves at most this one
+        # answer stale for its TTL (the company generation guards EBMS's own bookings).
+        agens = _address_gens(company_id, list(results))
         cache.set_many(
-            {_key(company_id, gen, start, end, a): r for a, r in results.items()},
+            {_key(company_id, gen, start, end, a, agens[a]): r for a, r in results.items()},
             timeout=cache_ttl(),
         )
     except Exception:  # noqa: BLE001 - Redis gone meanwhile: the answer is just not kept

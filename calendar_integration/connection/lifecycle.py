@@ -24,6 +24,7 @@ from ..microsoft.consent import Problem
 from ..microsoft.errors import GraphError
 from ..microsoft.identity import connection_mark_lost, token_for, token_state_clear
 from ..models import PLANNER_ROLES, USABLE_STATES, AuthFlow, ConnectionState, MicrosoftConnection
+from ..sync.push import subscription_drop
 from .selectors import Unusable, connection_unusable
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,9 @@ def _reconnect_mail(connection: MicrosoftConnection) -> None:
 
 
 def connection_disconnect(*, connection: MicrosoftConnection) -> None:
-    """Delete the tokens; the row stays (history, admin overview) as "getrennt"."""
+    """Delete the Graph subscription (while the token still works), then the tokens; the
+    row stays (history, admin overview) as "getrennt"."""
+    subscription_drop(connection=connection)
     token_state_clear(
         connection,
         state=ConnectionState.DISCONNECTED,

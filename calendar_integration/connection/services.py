@@ -25,6 +25,7 @@ from ..microsoft.errors import Unreachable
 from ..microsoft.http import MicrosoftSession
 from ..models import AuthFlow, FunctionCheck, MicrosoftConnection
 from ..sync.outbox import backfill_connection
+from ..sync.push import subscription_request
 from ..sync.services import parked_resume
 from .access import company_of
 from .function_check import function_check_run
@@ -135,6 +136,7 @@ def connect_finish(*, user: User, params: dict[str, str]) -> Finished:
         rooms_refresh_first(connection=connection)
     finished.sent = backfill_connection(connection=connection)
     finished.sent += parked_resume(connection=connection)
+    subscription_request(connection=connection)
     return finished
 
 

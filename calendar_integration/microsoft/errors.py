@@ -19,6 +19,7 @@ __all__ = [
     "Permanent",
     "PermissionDenied",
     "ReconnectNeeded",
+    "SyncStateGone",
     "Throttled",
     "TokenExpired",
     "Transient",
@@ -73,6 +74,10 @@ class NotFound(GraphError):
     """404: the item (event, place) does not exist (any more)."""
 
 
+class SyncStateGone(NotFound):
+    """410 Gone: a delta link's sync state is lost (evicted); start a full resync of the window."""
+
+
 class PermissionDenied(GraphError):
     """403: the token lacks a permission or the mailbox denies access."""
 
@@ -125,8 +130,10 @@ def _mapped(status: int, headers: Mapping[str, Any] | None, body: object) -> Gra
             kind = TokenExpired
         elif status == 403:
             kind = PermissionDenied
-        elif status in (404, 410):
+        elif status == 404:
             kind = NotFound
+        elif status == 410:
+            kind = SyncStateGone
         elif status == 424:
             # A $batch item whose dependency failed: nothing happened, try again.
             kind = Transient

@@ -25,7 +25,15 @@ from . import errors, identity
 from .http import MicrosoftSession
 from .mailbox import MAX_IN_FLIGHT, mailbox_pause, mailbox_pause_active, mailbox_slots
 
-__all__ = ["BATCH_MAX", "IMMUTABLE_IDS", "BatchAnswer", "BatchRequest", "GraphClient", "Recorder"]
+__all__ = [
+    "BATCH_MAX",
+    "IMMUTABLE_IDS",
+    "BatchAnswer",
+    "BatchRequest",
+    "Delta",
+    "GraphClient",
+    "Recorder",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +43,7 @@ BATCH_MAX = 20  # https://learn.microsoft.com/graph/json-batching
 # Codes of a 503/504 with Retry-After (concepts/errors.md): an outage, not throttling.
 OUTAGE_CODES = frozenset({"servicenotavailable", "serviceunavailable", "gatewaytimeout"})
 ROOM_PAGE = 100  # place-list: "Use $top to customize the page size. The default page size is 100."
+DELTA_PAGE = 50  # event-delta: Prefer odata.maxpagesize={x}
 
 
 class Recorder:
@@ -332,6 +341,76 @@ class GraphClient:
         }
         return self._json("POST", "/me/calendar/getSchedule", json=body).get("value", [])
 
+    def create_subscription(
+        self,
+        *,
+        resource: str,
+        change_type: str,
+        notification_url: str,
+        lifecycle_url: str,
+        expires: str,
+        client_state: str,
+    ) -> dict:
+        """POST /subscriptions (201; Graph validates both URLs first, else 400) —
+        https://learn.microsoft.com/graph/api/subscription-post-subscriptions"""
+        body = {
+            "changeType": change_type,
+            "notificationUrl": notification_url,
+            "lifecycleNotificationUrl": lifecycle_url,
+            "resource": resource,
+            "expirationDateTime": expires,
+            "clientState": client_state,
+        }
+        return self._json("POST", "/subscriptions", json=body)
+
+    def renew_subscription(self, *, subscription_id: str, expires: str) -> dict:
+        """PATCH /subscriptions/{id} {expirationDateTime} (renews and reauthorizes) —
+        https://learn.microsoft.com/graph/api/subscription-update"""
+        return self._json(
+            "PATCH",
+            f"/subscriptions/{_id(subscription_id)}",
+            json={"expirationDateTime": expires},
+        )
+
+    def reauthorize_subscription(self, *, subscription_id: str) -> None:
+        """POST /subscriptions/{id}/reauthorize (after reauthorizationRequired) —
+        https://learn.microsoft.com/graph/api/subscription-reauthorize"""
+        self.request("POST", f"/subscriptions/{_id(subscription_id)}/reauthorize")
+
+    def delete_subscription(self, *, subscription_id: str) -> None:
+        """DELETE /subscriptions/{id} (204) — https://learn.microsoft.com/graph/api/subscription-delete"""
+        self.request("DELETE", f"/subscriptions/{_id(subscription_id)}")
+
+    def calendar_view_delta(
+        self,
+        *,
+        delta_link: str = "",
+        start: str = "",
+        end: str = "",
+        page_size: int = DELTA_PAGE,
+    ) -> Delta:
+        """GET /me/calendarView/delta — https://learn.microsoft.com/graph/api/event-delta
+
+        A new round with `start`/`end` (ISO 8601), or the stored `delta_link` (the window is
+        encoded in its token: nothing is resent). Follows @odata.nextLink until the
+        @odata.deltaLink; a lost sync state raises errors.SyncStateGone (410).
+        """
+        headers = {"Prefer": f"odata.maxpagesize={page_size}"}
+        if delta_link:
+            data = self._json("GET", delta_link, headers=headers)
+        else:
+            params = {"startDateTime": start, "endDateTime": end}
+            data = self._json("GET", "/me/calendarView/delta", params=params, headers=headers)
+        items: list[dict[str, Any]] = []
+        calls = 1
+        while True:
+            items.extend(data.get("value", []))
+            next_link = data.get("@odata.nextLink")
+            if not next_link:
+                return Delta(items, str(data.get("@odata.deltaLink") or ""), calls)
+            data = self._json("GET", next_link, headers=headers)
+            calls += 1
+
     def list_rooms(self) -> list[dict]:
         """GET /places/microsoft.graph.room?$top=100 (all pages) — https://learn.microsoft.com/graph/api/place-list
 
@@ -339,6 +418,16 @@ class GraphClient:
         no @odata.nextLink (Microsoft Q&A 1021419); nextLink is followed all the same.
         """
         return list(self._pages("/places/microsoft.graph.room", params={"$top": str(ROOM_PAGE)}))
+
+
+class Delta:
+    """One finished round of calendarView delta: the changed events (removed ones carry
+    "@removed") and the deltaLink to call next time."""
+
+    def __init__(self, items: list[dict[str, Any]], delta_link: str, calls: int) -> None:
+        self.items = items
+        self.delta_link = delta_link
+        self.calls = calls
 
 
 class BatchAnswer:

@@ -1,4 +1,5 @@
-"""Django admin for support: sync records (read-only), their Graph calls, problem reports."""
+"""Django admin for support: sync records (read-only), their Graph calls, problem reports,
+the mailboxes' subscriptions (read-only, without the clientState secret or the delta link)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from django.http import HttpRequest
 
 from ebms.admin_columns import CompanyFilter, columns
 
-from .models import CalendarEvent, CompanySyncSettings, ProblemReport, SyncLog
+from .models import (
+    CalendarEvent,
+    CompanySyncSettings,
+    MailboxSubscription,
+    ProblemReport,
+    SyncLog,
+)
 
 
 class SyncLogInline(admin.TabularInline):
@@ -47,3 +54,15 @@ class ProblemReportAdmin(admin.ModelAdmin):
 @admin.register(CompanySyncSettings)
 class CompanySyncSettingsAdmin(admin.ModelAdmin):
     list_display = columns("company", "sensitivity")
+
+
+@admin.register(MailboxSubscription)
+class MailboxSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("connection", "status", "expires_at", "last_pull_at", "pulls", "last_error")
+    list_filter = ("status",)
+    fields = ("connection", "subscription_id", "status", "expires_at", "last_error",
+              "window_start", "resync", "pull_requested_at", "last_pull_at", "pulls")  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,6 +1,8 @@
 """Drift (F7): one direction only, but with eyes. Read the event back ($select of start, end,
 isCancelled, attendees, onlineMeeting) and flag what Outlook changed that EBMS owns: the time,
-a deletion or cancellation, a room that declined, a new join URL.
+a deletion or cancellation, a room that declined, a new join URL. `drift_check` reads one
+event (the "Status prüfen" button, a delta round's removed entry); `drift_observe` judges an
+event a delta round brought (sync/delta.py), without another call.
 
 The two answers to "In Outlook geändert": apply the EBMS time again (PATCH), or move the
 appointment in EBMS to the Outlook time (recruiting's appointment_update: the candidate is
@@ -26,6 +28,7 @@ from ..microsoft.graph import GraphClient, Recorder
 from ..microsoft.mailbox import mailbox_paused_until
 from ..microsoft.time import graph_parse, graph_when
 from .calls import paused_fields
+from .join_url import join_fields
 from .models import CalendarEvent
 from .outbox import enqueue_event, record_bump
 from .responses import answer_fields
@@ -33,11 +36,9 @@ from .responses import answer_fields
 logger = logging.getLogger(__name__)
 
 MIN_INTERVAL = timedelta(minutes=1)  # per appointment, however often the page is opened
-SWEEP_INTERVAL = timedelta(hours=1)
-SWEEP_HORIZON = timedelta(days=14)
 SELECT = "start,end,isCancelled,attendees,onlineMeeting"
 
-__all__ = ["drift_check", "drift_move", "drift_reapply", "drifts_sweep"]
+__all__ = ["drift_check", "drift_move", "drift_observe", "drift_reapply"]
 
 
 def _checkable(record: CalendarEvent) -> bool:
@@ -79,6 +80,29 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
     except errors.GraphError as exc:  # MailboxBusy included
         logger.info("drift check of record %s skipped: %s", record.pk, exc)
         return True
+    _observe(record, appointment, event, version=version)
+    return True
+
+
+def drift_observe(record: CalendarEvent, event: dict[str, Any]) -> bool:
+    """Store what an event read elsewhere (a delta round) shows; False when the record is
+    not to be judged now (dirty, past, cancelled in EBMS)."""
+    if not _checkable(record) or record.appointment_id is None:
+        return False
+    version = record.wanted_version
+    appointment = Appointment.objects.select_related("company").get(pk=record.appointment_id)
+    if appointment.is_cancelled or appointment.ends_at <= timezone.now():
+        return False
+    _observe(record, appointment, event, version=version)
+    return True
+
+
+def _observe(
+    record: CalendarEvent, appointment: Appointment, event: dict[str, Any], *, version: int
+) -> None:
+    """Flag what Outlook shows: time, deletion, answers, a join URL that appeared or changed.
+    The same event seen twice stores the same values (nothing changes twice)."""
+    now = timezone.now()
     fields: dict[str, Any] = {"drift": "", "outlook_start": None, "outlook_end": None}
     if event.get("isCancelled"):
         fields["drift"] = CalendarEvent.Drift.DELETED
@@ -88,14 +112,15 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
             fields.update(drift=CalendarEvent.Drift.CHANGED, outlook_start=start, outlook_end=end)
     fields.update(answer_fields(event, appointment))  # the room's and observers' answers
     url = (event.get("onlineMeeting") or {}).get("joinUrl") or ""
-    if appointment.is_online and url and record.join_url and url != record.join_url:
+    if appointment.is_online and url and not record.join_url:
+        fields.update(join_fields(record, appointment, event))  # a late Teams link appeared
+    elif appointment.is_online and url and url != record.join_url:
         fields.update(join_url=url, join_url_changed_at=now)
         # Only the link is known from here; the candidate gets it (recruiting mails the update).
         appointment_join_info_set(
             appointment=appointment, join_url=url, join_info_html="", join_info_text=url
         )
     _flag(record, version=version, **fields)
-    return True
 
 
 def _flag(record: CalendarEvent, *, version: int, **fields: Any) -> None:
@@ -148,23 +173,3 @@ def drift_move(*, record: CalendarEvent, by: User) -> Appointment:
             outlook_end=None,
         )
         return appointment_update(appointment=appointment, by=by, starts_at=start, ends_at=end)
-
-
-def drifts_sweep(*, limit: int = 200) -> int:
-    """Periodic: check upcoming synced events not checked within the last hour."""
-    now = timezone.now()
-    due = (
-        CalendarEvent.objects.select_related("connection__company")
-        .filter(
-            kind=CalendarEvent.Kind.APPOINTMENT,
-            removed=False,
-            appointment__status=Appointment.Status.PLANNED,
-            appointment__ends_at__gt=now,
-            appointment__starts_at__lt=now + SWEEP_HORIZON,
-            synced_version=F("wanted_version"),
-        )
-        .exclude(graph_id="")
-        .filter(Q(drift_checked_at__isnull=True) | Q(drift_checked_at__lt=now - SWEEP_INTERVAL))
-        .order_by("appointment__starts_at")[:limit]
-    )
-    return sum(drift_check(record, interval=SWEEP_INTERVAL) for record in due)

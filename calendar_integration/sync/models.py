@@ -21,6 +21,7 @@ __all__ = [
     "CalendarEvent",
     "CompanySyncSettings",
     "MailboxPause",
+    "MailboxSubscription",
     "ProblemReport",
     "SyncLog",
     "SyncStatus",
@@ -168,6 +169,49 @@ class MailboxPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.connection_id} bis {self.until:%H:%M:%S}"
+
+
+class MailboxSubscription(models.Model):
+    """A mailbox's Graph change-notification subscription (me/events) and its delta state.
+
+    One per connection. `client_state_encrypted` is the secret Graph echoes in every
+    notification (encrypted like tokens, compared in constant time); `pull_requested_at` is
+    set by the first notification of a burst and cleared by the pull it starts (coalescing).
+    """
+
+    class Status(models.TextChoices):
+        NONE = "none", _("kein Abonnement")
+        ACTIVE = "active", _("aktiv")
+        FAILED = "failed", _("fehlgeschlagen")
+        REMOVED = "removed", _("von Microsoft entfernt")
+
+    connection = models.OneToOneField(
+        "calendar_integration.MicrosoftConnection",
+        on_delete=models.CASCADE,
+        related_name="subscription",
+    )
+    subscription_id = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    client_state_encrypted = models.BinaryField(default=b"", editable=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.NONE)
+    last_error = models.CharField(max_length=200, blank=True)
+    # Delta (calendarView of [window_start, window_end]): the link to call next time.
+    delta_link = models.TextField(blank=True, editable=False)
+    window_start = models.DateTimeField(null=True, blank=True)
+    # A full resync of the window is due (missed notifications, 410 Gone).
+    resync = models.BooleanField(default=False)
+    pull_requested_at = models.DateTimeField(null=True, blank=True)
+    last_pull_at = models.DateTimeField(null=True, blank=True)
+    pulls = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Outlook-Abonnement")
+        verbose_name_plural = _("Outlook-Abonnements")
+
+    def __str__(self) -> str:
+        return f"{self.connection_id} ({self.get_status_display()})"
 
 
 class SyncLog(models.Model):

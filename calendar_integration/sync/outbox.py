@@ -36,6 +36,7 @@ __all__ = [
     "dispatch",
     "enqueue_event",
     "enqueue_holds",
+    "enqueue_task",
     "on_recruiting_event",
     "record_bump",
     "send_event",
@@ -82,6 +83,11 @@ def send_holds(proposal_id: int) -> None:
 def enqueue_event(record_id: int) -> None:
     """Wake a worker for the record once the current transaction commits."""
     transaction.on_commit(lambda: _send(EVENT_TASK, record_id))
+
+
+def enqueue_task(task_name: str, arg: int) -> None:
+    """Wake any of the sync's tasks (by registered name) once the transaction commits."""
+    transaction.on_commit(lambda: _send(task_name, arg))
 
 
 def enqueue_holds(proposal_id: int) -> None:

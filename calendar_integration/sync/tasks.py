@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .drift import drifts_sweep
+from ..models import MicrosoftConnection
+from .delta import delta_pull as delta_run
 from .engine import event_sync as event_run
 from .holds import holds_sync as holds_run
+from .push import subscription_create, subscription_reauthorize, subscriptions_maintain
 from .services import sync_sweep as sweep_run
 
-__all__ = ["drift_sweep", "event_sync", "holds_sync", "sync_sweep"]
+__all__ = [
+    "delta_pull",
+    "event_sync",
+    "holds_sync",
+    "mailbox_subscribe",
+    "outlook_changes",
+    "subscription_reauthorize_task",
+    "sync_sweep",
+]
 
 
 @shared_task(
@@ -36,7 +46,27 @@ def sync_sweep() -> dict[str, int]:
     return sweep_run()
 
 
-@shared_task(name="calendar_integration.sync.tasks.drift_sweep")
-def drift_sweep() -> int:
-    """Beat (every 30 minutes): read back upcoming events and flag Outlook changes."""
-    return drifts_sweep()
+@shared_task(name="calendar_integration.sync.tasks.outlook_changes")
+def outlook_changes() -> dict[str, int]:
+    """Beat (every 5 minutes): subscriptions created/renewed/dropped; delta safety net or poll."""
+    return subscriptions_maintain()
+
+
+@shared_task(name="calendar_integration.sync.tasks.delta_pull", acks_late=True)
+def delta_pull(connection_id: int) -> str:
+    """One coalesced delta pull of a mailbox (after notifications, or due by the beat)."""
+    return delta_run(connection_id)
+
+
+@shared_task(name="calendar_integration.sync.tasks.mailbox_subscribe")
+def mailbox_subscribe(connection_id: int) -> str:
+    """Create the mailbox's subscription (after sign-in, after subscriptionRemoved)."""
+    connection = MicrosoftConnection.objects.select_related("company", "user").get(pk=connection_id)
+    row = subscription_create(connection=connection)
+    return row.status if row is not None else "off"
+
+
+@shared_task(name="calendar_integration.sync.tasks.subscription_reauthorize")
+def subscription_reauthorize_task(connection_id: int) -> str:
+    """After reauthorizationRequired."""
+    return subscription_reauthorize(connection_id=connection_id)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, webhooks
 
 urlpatterns = [
     path("termin/<int:pk>/status/", views.status, name="sync_status"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("termin/<int:pk>/outlook-zeit/", views.move, name="sync_move"),
     path("termin/<int:pk>/problem/", views.report, name="sync_report"),
     path("probleme/", views.problems, name="sync_problems"),
+    # Microsoft Graph's callbacks (public; push.py registers them at the subscription).
+    path("benachrichtigung/", webhooks.notifications, name="sync_notifications"),
+    path("benachrichtigung/lebenszyklus/", webhooks.lifecycle, name="sync_lifecycle"),
 ]

@@ -80,3 +80,22 @@ def start() -> None:
     if wanted():
         threading.Thread(target=_run_forever, name="demo-beat", daemon=True).start()
         logger.info("demo beat started: periodic jobs run every %s s when due", TICK_SECONDS)
+        if simulator_delivery_start():
+            logger.info("demo: the simulator delivers change notifications in a thread")
+
+
+def simulator_delivery_start() -> bool:
+    """Start the delivery thread of the simulator served by this process (issue 13), so
+    notifications queued before a restart, delayed ones and retries go out without waiting
+    for the next change; True when started. Off where M365SIM_DELIVERY_THREAD is False
+    (tests drain synchronously) or the simulator is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("m365sim"):
+        return False
+    from m365sim.graph import delivery
+
+    if not delivery.thread_enabled():
+        return False
+    delivery.start_thread()
+    return True

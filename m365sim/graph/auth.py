@@ -81,6 +81,7 @@ def authenticate(headers: Headers) -> Caller:
         mailbox_id=mailbox.pk,
         upn=mailbox.email,
         scopes=scopes,
+        app_id=str(claims.get("appid") or claims.get("azp") or ""),
     )
 
 

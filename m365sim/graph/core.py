@@ -69,6 +69,7 @@ class Caller:
     mailbox_id: int
     upn: str
     scopes: frozenset[str]
+    app_id: str = ""  # the token's appid (subscriptions belong to the app that made them)
 
     def has_any(self, scopes: tuple[str, ...]) -> bool:
         have = {s.lower() for s in self.scopes}

@@ -274,6 +274,9 @@ def sync_copies(event: Event, *, previous: list[dict], time_changed: bool) -> No
                 copy.save()
     if changed_statuses:
         Event.objects.filter(pk=event.pk).update(attendees=event.attendees)
+        from .changes import touched
+
+        touched(event.pk)
 
 
 def room_answer(event: Event, room: Mailbox) -> dict:

@@ -154,6 +154,9 @@ def _set_status(event: Event, mailbox: Mailbox, status: dict, extra: dict | None
     Event.objects.filter(pk=event.pk).update(
         attendees=event.attendees, change_key=new_change_key(), modified_at=clock.now()
     )
+    from .changes import touched
+
+    touched(event.pk)
 
 
 def _stamp(value: datetime) -> str:

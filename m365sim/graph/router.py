@@ -56,6 +56,32 @@ ROUTES = [
         {"GET": "places:roomlist_rooms"},
         user=False,
     ),
+    _r(
+        rf"^{_USER}/(?:calendar/)?calendarview/delta(?:\(\))?$",
+        {"GET": "delta:calendar_view_delta"},
+    ),
+    _r(
+        r"^subscriptions$",
+        {"GET": "subscriptions:subscription_list", "POST": "subscriptions:subscription_create"},
+        user=False,
+        throttled=False,
+    ),
+    _r(
+        r"^subscriptions/(?P<sub_id>[^/]+)$",
+        {
+            "GET": "subscriptions:subscription_get",
+            "PATCH": "subscriptions:subscription_patch",
+            "DELETE": "subscriptions:subscription_delete",
+        },
+        user=False,
+        throttled=False,
+    ),
+    _r(
+        r"^subscriptions/(?P<sub_id>[^/]+)/reauthorize$",
+        {"POST": "subscriptions:subscription_reauthorize"},
+        user=False,
+        throttled=False,
+    ),
     _r(r"^\$batch$", {"POST": "batch:batch"}, user=False, throttled=False),
 ]
 

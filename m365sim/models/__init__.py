@@ -2,4 +2,5 @@
 
 from .calendar import *  # noqa: F403
 from .directory import *  # noqa: F403
+from .notify import *  # noqa: F403
 from .ops import *  # noqa: F403

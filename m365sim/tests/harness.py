@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -18,7 +18,16 @@ from django.conf import settings
 
 from m365sim import clock, tokens
 from m365sim.identity import directory
-from m365sim.models import EnterpriseApp, Event, Grant, Mailbox, ServicePrincipal, Tenant
+from m365sim.models import (
+    Delivery,
+    EnterpriseApp,
+    Event,
+    Grant,
+    Mailbox,
+    ServicePrincipal,
+    Subscription,
+    Tenant,
+)
 from m365sim.seed_directory import DEMO_PASSWORD, room_ensure, tenant_ensure, user_ensure
 
 _FORM = re.compile(r'<form[^>]*action="([^"]+)"', re.I)
@@ -157,6 +166,89 @@ class M365:
 
     def now(self) -> datetime:
         return clock.now()
+
+    # -- Outlook-side changes (the mailbox owner in Outlook) ---------------------------------
+    def outlook_move(self, event: Event, start: datetime, end: datetime) -> Event:
+        """The owner drags `event` (this mailbox's item) to start..end in Outlook."""
+        from m365sim.graph import events
+
+        fmt = "%Y-%m-%dT%H:%M:%S"
+        data = {
+            "start": {"dateTime": start.astimezone(UTC).strftime(fmt), "timeZone": "UTC"},
+            "end": {"dateTime": end.astimezone(UTC).strftime(fmt), "timeZone": "UTC"},
+        }
+        return events.event_update(event=Event.objects.get(pk=event.pk), data=data)
+
+    def outlook_delete(self, event: Event) -> None:
+        """The owner deletes `event` in Outlook (an organizer's delete cancels the meeting)."""
+        from m365sim.graph import events
+
+        events.event_delete(event=Event.objects.get(pk=event.pk))
+
+    # -- change notifications and delta (docs/m365sim-graph.md) ----------------------------
+    def deliver_notifications(self) -> int:
+        """POST every due notification now (synchronously; failures are rescheduled with
+        backoff on the simulator clock). Returns how many were delivered (2xx)."""
+        from m365sim.graph import delivery
+
+        return delivery.drain()
+
+    def start_delivery_thread(self) -> None:
+        """Deliver in the background as the running simulator does (off in tests)."""
+        from m365sim.graph import delivery
+
+        delivery.start_thread()
+
+    def wait_for_notifications(self, timeout: float = 10.0) -> bool:
+        """Start the delivery thread and wait until nothing due is queued."""
+        from m365sim.graph import delivery
+
+        delivery.start_thread()
+        return delivery.wait_idle(timeout)
+
+    def subscriptions(self, mailbox: Mailbox | None = None) -> list[Subscription]:
+        qs = Subscription.objects.all()
+        return list(qs.filter(mailbox=mailbox) if mailbox else qs)
+
+    def notification_faults(
+        self,
+        subscription_id: str | None = None,
+        *,
+        mailbox: Mailbox | None = None,
+        delay_seconds: int = 0,
+        duplicate: bool = False,
+        reorder: bool = False,
+        drop: bool = False,
+    ) -> int:
+        """Switch the delivery faults of one subscription (or all of `mailbox`'s); all off
+        when called without flags. Returns how many subscriptions were changed."""
+        qs = Subscription.objects.all()
+        if subscription_id:
+            qs = qs.filter(pk=subscription_id)
+        if mailbox is not None:
+            qs = qs.filter(mailbox=mailbox)
+        return qs.update(
+            delay_seconds=delay_seconds, duplicate=duplicate, reorder=reorder, drop=drop
+        )
+
+    def lifecycle_event(self, subscription_id: str, event: str) -> None:
+        """Queue a lifecycle notification: reauthorizationRequired, subscriptionRemoved
+        (also removes the subscription) or missed. Deliver with deliver_notifications()."""
+        from m365sim.graph import delivery
+
+        sub = Subscription.objects.select_related("mailbox").get(pk=subscription_id)
+        delivery.lifecycle(sub, event)
+
+    def deliveries(self, mailbox: Mailbox | None = None) -> list[Delivery]:
+        """The delivery log, oldest first."""
+        qs = Delivery.objects.order_by("pk")
+        return list(qs.filter(mailbox=mailbox) if mailbox else qs)
+
+    def invalidate_delta(self, mailbox: Mailbox) -> int:
+        """Evict `mailbox`'s delta tokens: their next use answers 410 syncStateNotFound."""
+        from m365sim.graph import delta
+
+        return delta.invalidate(mailbox)
 
     # -- URLs and MSAL -----------------------------------------------------------------------
     @property

@@ -40,6 +40,7 @@ def ops_links() -> dict:
     for key, name, fallback in (
         ("faults", "m365sim:ops-faults", "/m365/fehler/"),
         ("log", "m365sim:ops-log", "/m365/protokoll/"),
+        ("subscriptions", "m365sim:ops-subscriptions", "/m365/abonnements/"),
     ):
         try:
             links[key] = reverse(name)

@@ -20,6 +20,11 @@ GRAPH_CALLS: dict[str, tuple[tuple[gf.Example, ...], tuple[str, ...]]] = {
     "get_schedule": ((gf.GET_SCHEDULE,), ("test_get_schedule_sends_the_documented_body",)),
     "list_rooms": ((gf.LIST_ROOMS,), ("test_list_rooms_and_store_them",)),
     "batch": ((gf.BATCH,), ("test_batch_sends_the_documented_envelope_and_maps_each_item",)),
+    "create_subscription": ((gf.CREATE_SUBSCRIPTION,), ("test_create_subscription_sends_the_documented_properties",)),
+    "renew_subscription": ((gf.RENEW_SUBSCRIPTION,), ("test_renew_subscription_patches_only_the_expiry",)),
+    "reauthorize_subscription": ((gf.REAUTHORIZE_SUBSCRIPTION,), ("test_reauthorize_subscription_posts_no_body_and_accepts_204",)),
+    "delete_subscription": ((gf.DELETE_SUBSCRIPTION,), ("test_delete_subscription_sends_no_body_and_accepts_204",)),
+    "calendar_view_delta": ((gf.DELTA_FIRST, gf.DELTA_LAST, gf.DELTA_NEXT), ("test_calendar_view_delta_follows_the_next_link_and_keeps_the_delta_link", "test_the_next_round_calls_the_stored_delta_link_and_reads_removed_entries", "test_410_gone_on_a_delta_link_is_a_lost_sync_state")),
 }  # fmt: skip
 
 # Every call can fail: the documented error answers and their tests (any method; the tests

@@ -8,6 +8,7 @@ required headers, body) and asserts how the product reads the answer.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -352,3 +353,126 @@ def test_401_refreshes_the_token_once_then_gives_up(client, idp, mocked) -> None
     assert [f["grant_type"] for f in refreshes] == ["refresh_token"]
     assert all(c.request.url == idp.token_endpoint(TENANT_ID) for c in idp.token_calls())
     assert raised.value.code == "unauthenticated"
+
+
+# --- change notifications and delta (issue 13) --------------------------------------------
+
+SUBSCRIPTION_ID = gf.CREATE_SUBSCRIPTION.response["id"]
+
+
+def test_create_subscription_sends_the_documented_properties(client, mocked) -> None:
+    mocked.post(f"{GRAPH}/subscriptions", json=gf.CREATE_SUBSCRIPTION.response, status=201)
+    documented = gf.CREATE_SUBSCRIPTION_WITH_LIFECYCLE
+
+    answer = client.create_subscription(
+        resource=documented["resource"],
+        change_type=documented["changeType"],
+        notification_url=documented["notificationUrl"],
+        lifecycle_url=documented["lifecycleNotificationUrl"],
+        expires=documented["expirationDateTime"],
+        client_state=documented["clientState"],
+    )
+
+    request, path, query, body = sent(mocked)
+    assert (request.method, path, query) == ("POST", "/subscriptions", {})
+    assert_documented_headers(request, with_body=True)
+    assert body == documented
+    # Every property the product sends is one of the documented request's.
+    assert set(body) <= set(gf.CREATE_SUBSCRIPTION.request) | {"lifecycleNotificationUrl"}
+    assert answer["id"] == SUBSCRIPTION_ID
+    assert answer["expirationDateTime"] == gf.CREATE_SUBSCRIPTION.response["expirationDateTime"]
+
+
+def test_renew_subscription_patches_only_the_expiry(client, mocked) -> None:
+    mocked.patch(f"{GRAPH}/subscriptions/{SUBSCRIPTION_ID}", json=gf.RENEW_SUBSCRIPTION.response)
+    expires = gf.RENEW_SUBSCRIPTION.request["expirationDateTime"]
+
+    answer = client.renew_subscription(subscription_id=SUBSCRIPTION_ID, expires=expires)
+
+    request, path, query, body = sent(mocked)
+    assert (request.method, path, query) == ("PATCH", f"/subscriptions/{SUBSCRIPTION_ID}", {})
+    assert_documented_headers(request, with_body=True)
+    assert body == gf.RENEW_SUBSCRIPTION.request
+    assert answer["expirationDateTime"] == expires
+
+
+def test_reauthorize_subscription_posts_no_body_and_accepts_204(client, mocked) -> None:
+    mocked.post(f"{GRAPH}/subscriptions/{SUBSCRIPTION_ID}/reauthorize", status=204)
+
+    result = client.reauthorize_subscription(subscription_id=SUBSCRIPTION_ID)
+
+    request, path, query, body = sent(mocked)
+    assert (request.method, path, query, body) == (
+        "POST",
+        f"/subscriptions/{SUBSCRIPTION_ID}/reauthorize",
+        {},
+        None,
+    )
+    assert_documented_headers(request, with_body=False)
+    assert result is None
+
+
+def test_delete_subscription_sends_no_body_and_accepts_204(client, mocked) -> None:
+    mocked.delete(f"{GRAPH}{gf.DELETE_SUBSCRIPTION.path}", status=204)
+
+    result = client.delete_subscription(subscription_id=SUBSCRIPTION_ID)
+
+    request, path, query, body = sent(mocked)
+    assert (request.method, path, query, body) == ("DELETE", gf.DELETE_SUBSCRIPTION.path, {}, None)
+    assert_documented_headers(request, with_body=False)
+    assert result is None
+
+
+def _delta_pages(mocked) -> None:
+    """First page (event-delta.md) -> its nextLink -> the last page with the deltaLink."""
+    first = dict(gf.DELTA_FIRST.response)
+    mocked.get(
+        re.compile(rf"{re.escape(GRAPH)}/me/calendarView/delta\?startDateTime=.*"), json=first
+    )
+    mocked.get(re.compile(rf"{re.escape(GRAPH)}/me/calendarView/delta\?\$skiptoken=.*"),
+               json=gf.DELTA_LAST.response)  # fmt: skip
+
+
+def test_calendar_view_delta_follows_the_next_link_and_keeps_the_delta_link(client, mocked) -> None:
+    _delta_pages(mocked)
+
+    delta = client.calendar_view_delta(start="2026-12-01T00:00:00", end="2027-03-01T00:00:00")
+
+    first, second = (c.request for c in graph_calls(mocked))
+    query = {k: v[0] for k, v in parse_qs(urlsplit(first.url).query).items()}
+    assert query == {"startDateTime": "2026-12-01T00:00:00", "endDateTime": "2027-03-01T00:00:00"}
+    assert "odata.maxpagesize=" in first.headers["Prefer"]
+    assert_documented_headers(first, with_body=False)
+    # The nextLink is called as given (its token encodes the window): nothing resent.
+    assert unquote(second.url) == gf.DELTA_FIRST.response["@odata.nextLink"]
+    assert "odata.maxpagesize=" in second.headers["Prefer"]
+    assert delta.delta_link == gf.DELTA_LAST.response["@odata.deltaLink"]
+    assert len(delta.items) == 2 and delta.calls == 2
+
+
+def test_the_next_round_calls_the_stored_delta_link_and_reads_removed_entries(
+    client, mocked
+) -> None:
+    link = gf.DELTA_LAST.response["@odata.deltaLink"]
+    mocked.get(link, json=gf.DELTA_NEXT.response)
+
+    delta = client.calendar_view_delta(delta_link=link)
+
+    (call,) = graph_calls(mocked)
+    assert call.request.url == link
+    removed = [item for item in delta.items if "@removed" in item]
+    assert [item["@removed"]["reason"] for item in removed] == ["deleted"]
+    assert delta.delta_link == gf.DELTA_NEXT.response["@odata.deltaLink"]
+
+
+def test_410_gone_on_a_delta_link_is_a_lost_sync_state(client, mocked) -> None:
+    link = gf.DELTA_LAST.response["@odata.deltaLink"]
+    body = gf.graph_error("SyncStateNotFound", "The sync state generation is not found.")
+    mocked.get(link, json=body, status=410)
+    errors = product(ERRORS_MODULE)
+
+    with pytest.raises(errors.SyncStateGone) as raised:
+        client.calendar_view_delta(delta_link=link)
+
+    assert raised.value.status == 410
+    assert isinstance(raised.value, errors.NotFound)  # callers of a plain GET still see 404-like

@@ -75,6 +75,10 @@ CATALOGUE: dict[str, Entry] = {
     # Observers may report a problem too (a note to the EBMS team, no change to the event).
     "calendar_integration:sync_report": Entry(MEMBER, "appointment", post_only=True),
     "calendar_integration:sync_problems": Entry(ADMIN),
+    # Microsoft Graph's callbacks (issue 13): public, POST only, a body must carry the
+    # subscription's secret clientState (tests/contract/test_push_product.py).
+    "calendar_integration:sync_notifications": Entry(PUBLIC, post_only=True),
+    "calendar_integration:sync_lifecycle": Entry(PUBLIC, post_only=True),
     # The picker takes ids in its query (appointment, recruiter): test_cross_company checks them.
     "calendar_integration:availability_picker": Entry(PLANNER),
     "calendar_integration:availability_next_slot": Entry(PLANNER),

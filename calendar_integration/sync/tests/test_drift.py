@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from django.urls import reverse
 
+from calendar_integration.sync.drift import drift_check
 from calendar_integration.sync.models import CalendarEvent
-from calendar_integration.sync.tasks import drift_sweep
 from ebms.recruiting.models import CandidateEmail
 
 from .conftest import as_outlook_user, calls, client_for, events_of, plan, record_of
@@ -101,7 +101,7 @@ def test_an_event_deleted_in_outlook_is_flagged_and_can_be_recreated(
     record = record_of(appointment)
     as_outlook_user(m365, m365.recruiter, "DELETE", f"/me/events/{record.graph_id}")
 
-    assert drift_sweep() == 1
+    assert drift_check(record)  # the "Status prüfen" read (the delta pull: test_push_*)
 
     record.refresh_from_db()
     assert record.drift == CalendarEvent.Drift.DELETED

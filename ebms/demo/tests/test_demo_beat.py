@@ -22,3 +22,19 @@ def test_the_beat_thread_only_starts_when_asked_for(monkeypatch):
     monkeypatch.setenv("EBMS_DEMO_BEAT", "1")
     monkeypatch.setenv("RUN_MAIN", "true")
     assert beat.wanted() is True
+
+
+def test_the_simulators_delivery_thread_stays_off_where_tests_drain(settings):
+    settings.M365SIM_DELIVERY_THREAD = False
+    assert beat.simulator_delivery_start() is False
+
+
+def test_the_demo_starts_the_simulators_delivery_thread(settings):
+    from m365sim.graph import delivery
+
+    settings.M365SIM_DELIVERY_THREAD = True
+    try:
+        assert beat.simulator_delivery_start() is True
+        assert delivery.start_thread().is_alive()  # idempotent: the same running thread
+    finally:
+        delivery.stop_thread()

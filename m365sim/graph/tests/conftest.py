@@ -82,7 +82,8 @@ def event_payload(start: datetime, minutes: int = 60, **extra) -> dict:
 
 
 @pytest.fixture
-def sim(live_server, transactional_db, django_db_blocker) -> Sim:
+def sim(live_server, transactional_db, django_db_blocker, settings) -> Sim:
+    settings.M365SIM_DELIVERY_THREAD = False  # tests drain with delivery.drain()
     tenant = Tenant.objects.create(display_name="Muster GmbH", domain="muster.example")
 
     def user(local, name, **kw):
@@ -109,6 +110,20 @@ def sim(live_server, transactional_db, django_db_blocker) -> Sim:
         session=requests.Session(),
     )
     yield sim
+    from m365sim.graph import delivery
+
+    delivery.stop_thread()
     sim.session.close()
     faults.clear()
     throttle._in_flight.clear()
+
+
+@pytest.fixture
+def receiver():
+    """A loopback notification endpoint (real HTTP), see receiver.py."""
+    from . import receiver as receiver_mod
+
+    rec = receiver_mod.start()
+    yield rec
+    rec.server.shutdown()
+    rec.server.server_close()
