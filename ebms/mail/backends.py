@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
 
 
 def _company_id(message: EmailMessage) -> int | None:
@@ -19,6 +20,25 @@ def _company_id(message: EmailMessage) -> int | None:
         email__in=[*message.to, *message.cc], company__isnull=False
     )
     return users.values_list("company_id", flat=True).first()
+
+
+def _outbox_row_erased(message: EmailMessage) -> bool:
+    """True when the mail's candidate e-mail row is gone or lost its address: its candidate
+    was erased (issue 15) while the mail was on its way, so no copy may be kept.
+
+    Called inside the store's transaction with the row locked: the erasure locks the
+    candidate's rows before it deletes his stored mails, so a copy stored first is deleted
+    by it and a copy coming later finds the row erased."""
+    candidate_email = str(message.extra_headers.get("X-EBMS-Candidate-Email", ""))
+    if not candidate_email.isdigit():
+        return False
+    model = apps.get_model("recruiting", "CandidateEmail")
+    to = list(
+        model.objects.select_for_update(no_key=True)
+        .filter(pk=int(candidate_email))
+        .values_list("to", flat=True)
+    )
+    return not to or not to[0]
 
 
 def _text(content) -> str:
@@ -46,14 +66,17 @@ class DatabaseEmailBackend(BaseEmailBackend):
                 attachments.append(
                     {"filename": filename, "mimetype": mimetype, "content": _text(content)}
                 )
-            StoredMail.objects.create(
-                company_id=_company_id(message),
-                from_email=message.from_email,
-                to=", ".join(message.to),
-                subject=message.subject,
-                text_body=message.body,
-                html_body=html,
-                attachments=attachments,
-                headers=dict(message.extra_headers),
-            )
+            with transaction.atomic():
+                if _outbox_row_erased(message):
+                    continue  # sent, but no copy of an erased candidate's mail is kept
+                StoredMail.objects.create(
+                    company_id=_company_id(message),
+                    from_email=message.from_email,
+                    to=", ".join(message.to),
+                    subject=message.subject,
+                    text_body=message.body,
+                    html_body=html,
+                    attachments=attachments,
+                    headers=dict(message.extra_headers),
+                )
         return len(email_messages)
