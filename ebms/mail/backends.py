@@ -26,9 +26,11 @@ def _outbox_row_erased(message: EmailMessage) -> bool:
     """True when the mail's candidate e-mail row is gone or lost its address: its candidate
     was erased (issue 15) while the mail was on its way, so no copy may be kept.
 
-    Called inside the store's transaction with the row locked: the erasure locks the
-    candidate's rows before it deletes his stored mails, so a copy stored first is deleted
-    by it and a copy coming later finds the row erased."""
+    Asked after the copy is committed, with the row locked: the erasure locks the
+    candidate's rows before it deletes his stored mails, so a copy committed before that
+    lock is deleted by the erasure, and a later check waits for it and finds the row erased.
+    (Checking first and storing under the lock could deadlock: the insert's foreign-key
+    check waits for locks on the company that a change waiting for the erasure holds.)"""
     candidate_email = str(message.extra_headers.get("X-EBMS-Candidate-Email", ""))
     if not candidate_email.isdigit():
         return False
@@ -66,17 +68,17 @@ class DatabaseEmailBackend(BaseEmailBackend):
                 attachments.append(
                     {"filename": filename, "mimetype": mimetype, "content": _text(content)}
                 )
+            stored = StoredMail.objects.create(
+                company_id=_company_id(message),
+                from_email=message.from_email,
+                to=", ".join(message.to),
+                subject=message.subject,
+                text_body=message.body,
+                html_body=html,
+                attachments=attachments,
+                headers=dict(message.extra_headers),
+            )
             with transaction.atomic():
                 if _outbox_row_erased(message):
-                    continue  # sent, but no copy of an erased candidate's mail is kept
-                StoredMail.objects.create(
-                    company_id=_company_id(message),
-                    from_email=message.from_email,
-                    to=", ".join(message.to),
-                    subject=message.subject,
-                    text_body=message.body,
-                    html_body=html,
-                    attachments=attachments,
-                    headers=dict(message.extra_headers),
-                )
+                    stored.delete()  # sent, but no copy of an erased candidate's mail is kept
         return len(email_messages)
