@@ -130,8 +130,9 @@ def candidate_erase(
         current = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if current.erased_at is not None:
             raise ValidationError({NON_FIELD_ERRORS: [_("Der Bewerber ist bereits anonymisiert.")]})
-        # His e-mail rows, locked before the mail store forgets him: a mail on its way is
-        # stored (under this lock) before the erasure goes on, or finds the row erased.
+        # His e-mail rows, locked before the mail store forgets him: the copy of a mail on
+        # its way is either stored before (and deleted below) or finds the row erased (the
+        # store checks under this lock, ebms.mail.backends).
         list(_emails_of(current).select_for_update(of=("self",)).values_list("pk", flat=True))
         upcoming = list(_upcoming(current, now).select_related("company", "recruiter"))
         if upcoming and (not cancel_upcoming or by is None):
