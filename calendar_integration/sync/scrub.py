@@ -92,12 +92,24 @@ def on_candidate_erased(
 ) -> None:
     """Listener (inside the erasure's transaction): take over the candidate's records; his
     `identifiers` leave the company's problem reports (free text)."""
-    records = CalendarEvent.objects.filter(
-        Q(appointment__application__candidate=candidate)
-        | Q(proposal__application__candidate=candidate)
-    ).select_related("appointment__application__position", "proposal__application__position")
+    # Locked: a run's claim (a conditional UPDATE) either came before, and is seen here, or
+    # waits for this commit and then finds the record erased.
+    records = (
+        CalendarEvent.objects.filter(
+            Q(appointment__application__candidate=candidate)
+            | Q(proposal__application__candidate=candidate)
+        )
+        .select_related("appointment__application__position", "proposal__application__position")
+        .select_for_update(of=("self",))
+    )
+    now = timezone.now()
     for record in records:
-        out_there = bool(record.graph_id or record.create_sent_at) and not record.removed
+        # A run in flight (leased) may still send its create with the old subject, or adopt
+        # one: the scrub runs after it (its mark_synced misses the bumped version) and looks.
+        in_flight = record.lease_until is not None and record.lease_until > now
+        out_there = (
+            bool(record.graph_id or record.create_sent_at or in_flight) and not record.removed
+        )
         cancel = bool(record.appointment and record.appointment.is_cancelled)
         fields: dict[str, Any] = {
             "erasure": erasure,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
 
 
 def _company_id(message: EmailMessage) -> int | None:
@@ -19,6 +20,27 @@ def _company_id(message: EmailMessage) -> int | None:
         email__in=[*message.to, *message.cc], company__isnull=False
     )
     return users.values_list("company_id", flat=True).first()
+
+
+def _outbox_row_erased(message: EmailMessage) -> bool:
+    """True when the mail's candidate e-mail row is gone or lost its address: its candidate
+    was erased (issue 15) while the mail was on its way, so no copy may be kept.
+
+    Asked after the copy is committed, with the row locked: the erasure locks the
+    candidate's rows before it deletes his stored mails, so a copy committed before that
+    lock is deleted by the erasure, and a later check waits for it and finds the row erased.
+    (Checking first and storing under the lock could deadlock: the insert's foreign-key
+    check waits for locks on the company that a change waiting for the erasure holds.)"""
+    candidate_email = str(message.extra_headers.get("X-EBMS-Candidate-Email", ""))
+    if not candidate_email.isdigit():
+        return False
+    model = apps.get_model("recruiting", "CandidateEmail")
+    to = list(
+        model.objects.select_for_update(no_key=True)
+        .filter(pk=int(candidate_email))
+        .values_list("to", flat=True)
+    )
+    return not to or not to[0]
 
 
 def _text(content) -> str:
@@ -46,7 +68,7 @@ class DatabaseEmailBackend(BaseEmailBackend):
                 attachments.append(
                     {"filename": filename, "mimetype": mimetype, "content": _text(content)}
                 )
-            StoredMail.objects.create(
+            stored = StoredMail.objects.create(
                 company_id=_company_id(message),
                 from_email=message.from_email,
                 to=", ".join(message.to),
@@ -56,4 +78,7 @@ class DatabaseEmailBackend(BaseEmailBackend):
                 attachments=attachments,
                 headers=dict(message.extra_headers),
             )
+            with transaction.atomic():
+                if _outbox_row_erased(message):
+                    stored.delete()  # sent, but no copy of an erased candidate's mail is kept
         return len(email_messages)

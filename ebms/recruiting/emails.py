@@ -331,6 +331,8 @@ def backoff(attempts: int) -> timedelta:
 
 def _obsolete_reason(email: CandidateEmail) -> tuple[str, str] | None:
     """(status, reason) when a claimed row must not be sent any more."""
+    if not email.to:
+        return Status.SUPERSEDED, "Bewerber anonymisiert"
     if (
         email.proposal_id
         and email.kind == Kind.PROPOSAL
@@ -353,14 +355,20 @@ def candidate_email_send(email_id: int) -> str:
     )
     if not claimed:
         return "skipped"  # already sent, claimed by another run, superseded or not yet due
-    email = CandidateEmail.objects.select_related(
-        "appointment__company",
-        "appointment__recruiter",
-        "appointment__application__candidate",
-        "proposal__company",
-        "proposal__recruiter",
-        "proposal__application__candidate",
-    ).get(pk=email_id)
+    email = (
+        CandidateEmail.objects.select_related(
+            "appointment__company",
+            "appointment__recruiter",
+            "appointment__application__candidate",
+            "proposal__company",
+            "proposal__recruiter",
+            "proposal__application__candidate",
+        )
+        .filter(pk=email_id)
+        .first()
+    )
+    if email is None:
+        return "skipped"  # its candidate was deleted (GDPR erasure) since the claim
     obsolete = _obsolete_reason(email)
     if obsolete:
         _finish(email, status=obsolete[0], last_error=obsolete[1])

@@ -307,3 +307,50 @@ def test_a_worker_killed_during_the_scrub_leaves_it_to_the_next_run(
     assert (erasure.outlook_scrubbed, erasure.outlook_pending) == (1, 0)
     patches = [c for c in calls(m365.recruiter) if c.method == "PATCH"]
     assert len(patches) == 1
+
+
+@pytest.mark.parametrize("mode", [Erasure.Mode.DELETED, Erasure.Mode.ANONYMISED])
+def test_a_create_in_flight_during_the_erasure_is_scrubbed_after_it(
+    m365, rita, alice, olaf, carol, zacharias, monkeypatch, mode
+):
+    """A worker claimed the record and read the appointment before the erasure committed; its
+    create (old subject, with the name) reaches Outlook after it. The erasure saw the lease:
+    the scrub runs after that run and scrubs (then cancels) the event it created, once
+    (chaos seed 2: "record 2: 1 unwanted", the name left in the organizer's event)."""
+    from calendar_integration.microsoft.graph import GraphClient, Recorder
+    from calendar_integration.sync import engine, outbox
+    from calendar_integration.sync.lease import CHANGED_MEANWHILE, claim, release
+    from calendar_integration.sync.tasks import sync_sweep
+    from tests.stateful import inbox
+
+    from .conftest import time_passes
+
+    monkeypatch.setattr(outbox, "dispatch", inbox.capture)
+    upcoming = plan(application=zacharias, by=alice, observers=[olaf], days=5)
+    token = claim(upcoming.calendar_event.pk)  # the worker's run, as event_sync starts it
+    assert token is not None
+    record = CalendarEvent.objects.select_related("connection").get(appointment=upcoming)
+    version = record.wanted_version
+    appointment = Appointment.objects.select_related(
+        "company", "recruiter", "application__candidate", "application__position"
+    ).get(pk=upcoming.pk)
+
+    erasure = candidate_erase(candidate=zacharias.candidate, by=carol, mode=mode,
+                              cancel_upcoming=True)  # fmt: skip
+
+    with GraphClient(record.connection, recorder=Recorder(record.pk)) as client:
+        engine._create(record, token, appointment, client)  # the POST lands after the erasure
+    assert _copies_with_name()
+    assert engine._finish(record, token, version) == CHANGED_MEANWHILE
+    release(record.pk, token)
+    monkeypatch.setattr(outbox, "dispatch", outbox.celery_dispatch)
+    inbox.MESSAGES.clear()
+    time_passes()
+    sync_sweep()
+
+    assert _copies_with_name() == []
+    assert _traces_in_ebms() == []
+    erasure.refresh_from_db()
+    assert (erasure.outlook_scrubbed, erasure.outlook_pending, erasure.outlook_failed) == (1, 0, 0)
+    assert oracle.calendars(company=carol.company)["orphaned"] == 0
+    assert len([c for c in calls(m365.recruiter) if c.method == "PATCH"]) == 1

@@ -95,6 +95,13 @@ def redact(value: Any, needles: list[str]) -> Any:
     return value
 
 
+def _emails_of(candidate: Candidate) -> QuerySet[CandidateEmail]:
+    return CandidateEmail.objects.filter(
+        Q(appointment__application__candidate=candidate)
+        | Q(proposal__application__candidate=candidate)
+    )
+
+
 def _upcoming(candidate: Candidate, now: datetime) -> QuerySet[Appointment]:
     return Appointment.objects.filter(
         application__candidate=candidate, status=Appointment.Status.PLANNED, ends_at__gt=now
@@ -123,6 +130,10 @@ def candidate_erase(
         current = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if current.erased_at is not None:
             raise ValidationError({NON_FIELD_ERRORS: [_("Der Bewerber ist bereits anonymisiert.")]})
+        # His e-mail rows, locked before the mail store forgets him: the copy of a mail on
+        # its way is either stored before (and deleted below) or finds the row erased (the
+        # store checks under this lock, ebms.mail.backends).
+        list(_emails_of(current).select_for_update(of=("self",)).values_list("pk", flat=True))
         upcoming = list(_upcoming(current, now).select_related("company", "recruiter"))
         if upcoming and (not cancel_upcoming or by is None):
             raise ErasureBlocked(
@@ -222,10 +233,7 @@ def _anonymise(candidate: Candidate, needles: list[str], now: datetime) -> None:
         if proposal.status == Proposal.Status.OPEN:
             fields.update(status=Proposal.Status.WITHDRAWN, closed_at=now)
         Proposal.objects.filter(pk=proposal.pk).update(**fields)
-    rows = CandidateEmail.objects.filter(
-        Q(appointment__application__candidate=candidate)
-        | Q(proposal__application__candidate=candidate)
-    )
+    rows = _emails_of(candidate)
     rows.filter(status__in=[CandidateEmail.Status.PENDING, CandidateEmail.Status.WAITING]).update(
         status=CandidateEmail.Status.SUPERSEDED
     )
