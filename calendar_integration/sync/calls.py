@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from ..connection.selectors import Unusable, connection_unusable
 from ..microsoft import errors
 from ..microsoft.graph import GraphClient
-from ..microsoft.mailbox import MailboxBusy, mailbox_pause
+from ..microsoft.mailbox import MailboxBusy, mailbox_pause, mailbox_paused_until
 from ..models import MicrosoftConnection
+from .lease import store
 from .models import CalendarEvent, SyncStatus
 from .payloads import PROPERTY_ID
 
@@ -29,6 +30,7 @@ __all__ = [
     "failure_fields",
     "lookup",
     "paused_fields",
+    "run_blocked",
     "throttle_reason",
 ]
 
@@ -53,6 +55,27 @@ def event_remove(client: GraphClient, record: CalendarEvent, *, comment: str) ->
 def backoff(attempts: int) -> timedelta:
     """The wait before attempt `attempts + 1` (30 s ... 1 h)."""
     return timedelta(seconds=BACKOFF_SECONDS[min(max(attempts, 1), len(BACKOFF_SECONDS)) - 1])
+
+
+def run_blocked(record: CalendarEvent, token: str, *, now: datetime) -> str | None:
+    """Why a claimed run must not call Graph now (what it means is stored on the record), or
+    None when it may: nothing to do, not due, the connection parked, Microsoft's Retry-After."""
+    if not record.is_dirty:
+        return "clean"
+    if record.next_attempt_at is None or record.next_attempt_at > now:
+        return "not due"
+    parked = paused_fields(record.connection)
+    if parked is not None:
+        store(record, token, **parked)
+        return str(parked["status"])
+    until = mailbox_paused_until(record.connection_id, now=now)
+    if until is not None:
+        reason = _("Pause für dieses Postfach auf Wunsch von Microsoft bis %(time)s") % {
+            "time": timezone.localtime(until).strftime("%H:%M:%S")
+        }
+        store(record, token, status=SyncStatus.RETRYING, next_attempt_at=until, retry_reason=reason)
+        return "mailbox paused"
+    return None
 
 
 def paused_fields(connection: MicrosoftConnection) -> dict[str, Any] | None:

@@ -21,8 +21,7 @@ from ebms.recruiting.services import appointment_join_info_set
 
 from ..microsoft import errors
 from ..microsoft.graph import GraphClient, Recorder
-from ..microsoft.mailbox import mailbox_paused_until
-from .calls import event_remove, failure_fields, lookup, paused_fields
+from .calls import event_remove, failure_fields, lookup, run_blocked
 from .followup import after_write_fields
 from .lease import CHANGED_MEANWHILE, LeaseLost, claim, mark_synced, release, store
 from .models import CalendarEvent, SyncStatus
@@ -71,26 +70,10 @@ def _run(record: CalendarEvent, token: str) -> str:
     now = timezone.now()
     if record.kind != CalendarEvent.Kind.APPOINTMENT or record.appointment_id is None:
         return "not an appointment"
-    if not record.is_dirty:
-        return "clean"
-    if record.next_attempt_at is None or record.next_attempt_at > now:
-        return "not due"
+    blocked = run_blocked(record, token, now=now)
+    if blocked is not None:
+        return blocked
     version = record.wanted_version
-    parked = paused_fields(record.connection)
-    if parked is not None:
-        store(record, token, **parked)
-        return parked["status"]
-    until = mailbox_paused_until(record.connection_id, now=now)
-    if until is not None:
-        store(
-            record,
-            token,
-            status=SyncStatus.RETRYING,
-            retry_reason=_("Pause für dieses Postfach auf Wunsch von Microsoft bis %(time)s")
-            % {"time": timezone.localtime(until).strftime("%H:%M:%S")},
-            next_attempt_at=until,
-        )
-        return "mailbox paused"
     appointment = Appointment.objects.select_related(
         "company", "recruiter", "application__candidate", "application__position"
     ).get(pk=record.appointment_id)

@@ -36,8 +36,7 @@ from ebms.recruiting.services.erasure import redact
 from ..availability.cache import generation_bump
 from ..microsoft import errors
 from ..microsoft.graph import GraphClient, Recorder
-from ..microsoft.mailbox import mailbox_paused_until
-from .calls import event_remove, failure_fields, lookup, paused_fields
+from .calls import event_remove, failure_fields, lookup, run_blocked
 from .lease import CHANGED_MEANWHILE, LeaseLost, mark_synced, store
 from .models import CalendarEvent, ProblemReport, SyncStatus
 from .outbox import enqueue_event, record_bump
@@ -178,22 +177,10 @@ def scrub_run(record: CalendarEvent, token: str) -> str:
 
 def _run(record: CalendarEvent, token: str) -> str:
     now = timezone.now()
-    if not record.is_dirty:
-        return "clean"
-    if record.next_attempt_at is None or record.next_attempt_at > now:
-        return "not due"
+    blocked = run_blocked(record, token, now=now)
+    if blocked is not None:
+        return blocked
     version = record.wanted_version
-    parked = paused_fields(record.connection)
-    if parked is not None:
-        store(record, token, **parked)
-        return parked["status"]
-    until = mailbox_paused_until(record.connection_id, now=now)
-    if until is not None:
-        reason = _("Microsoft bremst dieses Postfach bis %(time)s") % {
-            "time": timezone.localtime(until).strftime("%H:%M:%S")
-        }
-        store(record, token, status=SyncStatus.RETRYING, next_attempt_at=until, retry_reason=reason)
-        return "mailbox paused"
     recorder = Recorder(record.pk)
     client = GraphClient(record.connection, recorder=recorder)
     try:
