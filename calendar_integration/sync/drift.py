@@ -50,8 +50,20 @@ def _checkable(record: CalendarEvent) -> bool:
     )
 
 
-def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) -> bool:
-    """Read the event once (at most every `interval`); True when Microsoft was asked."""
+class CheckDeferred(Exception):
+    """A strict check (delta round) could not read the event now: the round must not move on."""
+
+    code = "checkDeferred"
+
+
+def drift_check(
+    record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL, strict: bool = False
+) -> bool:
+    """Read the event once (at most every `interval`); True when Microsoft was asked.
+
+    `strict` (a delta round): a failed read raises the GraphError, and a read not done now
+    (another check at it, mailbox paused) raises CheckDeferred, instead of skipping, so that
+    the round keeps its old delta link and the removal is seen again."""
     now = timezone.now()
     if not _checkable(record):
         return False
@@ -63,12 +75,16 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
         .update(drift_checked_at=now)
     )
     version = CalendarEvent.objects.values_list("wanted_version", flat=True).get(pk=record.pk)
+    if strict and not taken and record.appointment_id is not None:
+        raise CheckDeferred("another check reads it right now")
     if not taken or record.appointment_id is None:
         return False
     appointment = Appointment.objects.select_related("company").get(pk=record.appointment_id)
     if appointment.is_cancelled or appointment.ends_at <= now:
         return False
     if paused_fields(record.connection) or mailbox_paused_until(record.connection_id):
+        if strict:
+            raise CheckDeferred("mailbox paused")
         return False
     recorder = Recorder(record.pk, operation="drift check")
     try:
@@ -78,6 +94,8 @@ def drift_check(record: CalendarEvent, *, interval: timedelta = MIN_INTERVAL) ->
         _flag(record, version=version, drift=CalendarEvent.Drift.DELETED)
         return True
     except errors.GraphError as exc:  # MailboxBusy included
+        if strict:
+            raise
         logger.info("drift check of record %s skipped: %s", record.pk, exc)
         return True
     _observe(record, appointment, event, version=version)

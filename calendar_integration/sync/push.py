@@ -70,7 +70,8 @@ def notifications_on() -> bool:
 def poll_interval() -> timedelta:
     """How often each mailbox is pulled: the safety net, or the poll without push."""
     if notifications_on():
-        return SAFETY_NET
+        # settings.M365_SAFETY_NET_SECONDS shortens it (the chaos run); default 1 h.
+        return timedelta(seconds=getattr(settings, "M365_SAFETY_NET_SECONDS", 0)) or SAFETY_NET
     return timedelta(minutes=int(getattr(settings, "M365_POLL_MINUTES", 5)))
 
 

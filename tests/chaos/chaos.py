@@ -14,13 +14,15 @@ from django.db import close_old_connections
 from django.db.models import F, Q
 from django.utils import timezone
 
-from calendar_integration.sync.models import CalendarEvent, MailboxPause
+from calendar_integration.sync.models import CalendarEvent, MailboxPause, MailboxSubscription
+from calendar_integration.sync.push import STALE_REQUEST, subscriptions_maintain
 from calendar_integration.sync.services import sync_sweep
 from ebms.celery import app
 from ebms.recruiting.emails import candidate_emails_due
 from ebms.recruiting.models import CandidateEmail
 from ebms.recruiting.tasks import candidate_email_send
 from m365sim.graph import faults
+from m365sim.models import Subscription
 
 from . import oracle, procs
 from .workload import Workload, world_build
@@ -84,7 +86,17 @@ class Beat(threading.Thread):
         MailboxPause.objects.filter(until__gt=cap).update(until=cap)
         # Follow-up reads of the rooms' later answers (1 min .. 1 h after a write).
         CalendarEvent.objects.filter(followup_at__gt=cap).update(followup_at=cap)
+        # A requested delta pull whose task got lost (Redis outage, killed worker) is sent
+        # again after STALE_REQUEST (10 min): make a request older than max_wait look stale.
+        MailboxSubscription.objects.filter(
+            pull_requested_at__lt=timezone.now() - timedelta(seconds=self.max_wait)
+        ).update(pull_requested_at=timezone.now() - STALE_REQUEST - timedelta(seconds=1))
         swept = sync_sweep()
+        try:
+            # Subscriptions (create/renew) and the delta safety net (settings: every 15 s).
+            subscriptions_maintain()
+        except Exception:  # noqa: BLE001 - broker down: the next tick tries again
+            logger.warning("subscriptions_maintain failed", exc_info=True)
         mails = 0
         try:
             for email_id in candidate_emails_due():
@@ -94,6 +106,60 @@ class Beat(threading.Thread):
             logger.warning("mail sweep could not enqueue")
         self.sweeps += 1
         return {**swept, "mails": mails}
+
+
+class DriftWatch(threading.Thread):
+    """Notes when EBMS's record first shows each Outlook-side change (drift_seconds_p95)."""
+
+    def __init__(self, workload: Workload, *, every: float = 0.5) -> None:
+        super().__init__(daemon=True, name="chaos-drift-watch")
+        self.workload = workload
+        self.every = every
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        while not self.halt.wait(self.every):
+            try:
+                self.look()
+            except Exception:  # noqa: BLE001 - the next look tries again
+                logger.warning("drift watch failed", exc_info=True)
+            finally:
+                close_old_connections()
+
+    def look(self) -> int:
+        open_changes = [c for c in list(self.workload.outlook_changes) if c.recorded_at is None]
+        if not open_changes:
+            return 0
+        records = {
+            r.appointment_id: r
+            for r in CalendarEvent.objects.filter(
+                appointment_id__in=[c.appointment_id for c in open_changes]
+            )
+        }
+        now = time.time()
+        for change in open_changes:
+            if oracle.drift_recorded(change, records.get(change.appointment_id)):
+                change.recorded_at = now
+        return sum(1 for c in open_changes if c.recorded_at is None)
+
+
+def notification_faults(rng: random.Random, *, on: bool) -> int:
+    """Delivery faults of the simulator's subscriptions: each one delayed, duplicated,
+    reordered or dropped (the safety-net pull catches a dropped one); all off with on=False."""
+    if not on:
+        return Subscription.objects.update(
+            delay_seconds=0, duplicate=False, reorder=False, drop=False
+        )
+    changed = 0
+    for pk in Subscription.objects.order_by("pk").values_list("pk", flat=True):
+        kind = rng.choice(("delay", "duplicate", "reorder", "drop", "none"))
+        changed += Subscription.objects.filter(pk=pk).update(
+            delay_seconds=3 if kind == "delay" else 0,
+            duplicate=kind == "duplicate",
+            reorder=kind == "reorder",
+            drop=kind == "drop",
+        )
+    return changed
 
 
 class Chaos:
@@ -108,6 +174,7 @@ class Chaos:
         self.outage_s = 0.0
         self.kill_rule = None
         self.armed_at = None
+        self.notification_faulted = 0  # subscriptions whose deliveries were faulted
 
     def start_workers(self) -> procs.Workers:
         self.workers = procs.Workers(
@@ -167,8 +234,13 @@ class Chaos:
         outage_at = args.ops * 6 // 10 if args.redis_outage > 0 else None
         outage_since = None
         outage_done = False
+        # Notification faults from 30 % to 70 % of the operations (subscriptions exist by then).
+        notify_on, notify_off = args.ops * 3 // 10, args.ops * 7 // 10
+        notify_state = "before"
         beat = Beat(every=args.beat, max_wait=args.max_wait)
         beat.start()
+        watch = DriftWatch(workload)
+        watch.start()
         chaos_started = time.monotonic()
         done = 0
         while done < args.ops:
@@ -188,6 +260,12 @@ class Chaos:
                 self.redis.start()
                 outage_done = True
                 self.outage_s = time.monotonic() - outage_since
+            if notify_state == "before" and done >= notify_on:
+                self.notification_faulted = notification_faults(self.rng, on=True)
+                notify_state = "on"
+            elif notify_state == "on" and done >= notify_off:
+                notification_faults(self.rng, on=False)
+                notify_state = "off"
             workload.step(budget=args.ops - done)
             done = workload.count.ops
             if self.kill_rule is not None:
@@ -207,11 +285,14 @@ class Chaos:
                 time.sleep(0.2)
         chaos_s = time.monotonic() - chaos_started
         faults.clear()
+        notification_faults(self.rng, on=False)
         last_fault = time.monotonic()
-        converged = self._converge(beat, timeout=args.converge_timeout)
+        converged = self._converge(beat, watch, timeout=args.converge_timeout)
         seconds_to_converge = time.monotonic() - last_fault
         beat.halt.set()
         beat.join(timeout=30)
+        watch.halt.set()
+        watch.join(timeout=30)
         return self._verdict(
             workload=workload, world=world, since=since, converged=converged,
             seconds_to_converge=seconds_to_converge, chaos_s=chaos_s,
@@ -224,14 +305,15 @@ class Chaos:
         ).count()
         return dirty, CandidateEmail.objects.filter(status__in=OPEN_MAIL).count()
 
-    def _converge(self, beat: Beat, *, timeout: float) -> bool:
-        """Outbox empty (no record dirty, retrying or leased; no e-mail open), then one sweep
-        that finds nothing to do, then still empty."""
+    def _converge(self, beat: Beat, watch: DriftWatch, *, timeout: float) -> bool:
+        """Outbox empty (no record dirty, retrying or leased; no e-mail open) and every
+        Outlook-side change recorded by EBMS, then one sweep that finds nothing to do, then
+        still empty. (An unrecorded change runs into the timeout: drift_missed.)"""
         deadline = time.monotonic() + timeout
         beat.every = 1.0
         while time.monotonic() < deadline:
             self.worker_exits += len(self.workers.revive())
-            if self._open_work() == (0, 0):
+            if self._open_work() == (0, 0) and watch.look() == 0:
                 swept = beat.tick()
                 time.sleep(1.0)
                 if self._open_work() == (0, 0) and not any(swept.values()):
@@ -240,7 +322,11 @@ class Chaos:
         return False
 
     def _verdict(self, *, workload, world, since, converged, seconds_to_converge, chaos_s) -> dict:
-        calendars = oracle.calendars(company=world.company)
+        changes = workload.outlook_changes
+        calendars = oracle.calendars(
+            company=world.company, outlook_changed={c.appointment_id for c in changes}
+        )
+        drifted = oracle.drift(changes)
         mails = oracle.emails(company=world.company)
         traffic = oracle.graph_traffic(since=since)
         erased = oracle.erasures(company=world.company, names=workload.erased_names)
@@ -257,6 +343,10 @@ class Chaos:
             "orphaned": calendars["orphaned"],
             "emails_duplicated": mails["emails_duplicated"],
             "emails_lost": mails["emails_lost"],
+            "drift_missed": drifted["drift_missed"],
+            "drift_seconds_p95": drifted["drift_seconds_p95"],
+            "outlook_changes": drifted["outlook_changes"],
+            "notification_faulted_subscriptions": self.notification_faulted,
             "erasure_name_left": erased["erasure_name_left"],
             "erasure_traces": erased["erasure_traces"],
             "erasure_open": erased["erasure_open"],
@@ -280,11 +370,13 @@ class Chaos:
             "open_emails": open_mails,
             "chaos_phase_s": round(chaos_s, 1),
             "examples": calendars["examples"]
+            + drifted["drift_examples"]
             + mails["email_examples"]
             + erased["erasure_examples"],
         }
         counts = ("lost", "duplicated", "stale", "orphaned", "emails_duplicated", "emails_lost",
-                  "erasure_name_left", "erasure_traces", "erasure_open")  # fmt: skip
+                  "erasure_name_left", "erasure_traces", "erasure_open",
+                  "drift_missed")  # fmt: skip
         result["ok"] = (
             converged
             and not any(result[name] for name in counts)

@@ -10,6 +10,7 @@ property (the record key), which the simulator stores exactly as sent.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
@@ -87,8 +88,14 @@ def _differences(event: Event, wanted: dict) -> list[str]:
     return found
 
 
-def calendars(*, company) -> dict:
-    """lost / duplicated / stale / orphaned, with examples for the report."""
+def calendars(*, company, outlook_changed: set[int] | None = None) -> dict:
+    """lost / duplicated / stale / orphaned, with examples for the report.
+
+    Appointments in `outlook_changed` were moved or deleted by their organizer in Outlook on
+    purpose (a deliberate difference, not a sync failure): their events are left out here and
+    judged by `drift` (did EBMS record the change?)."""
+    outlook_changed = outlook_changed or set()
+    deliberate: set[str] = set()
     records = {str(r.key): r for r in CalendarEvent.objects.filter(company=company)}
     remote: dict[str, list[Event]] = defaultdict(list)
     foreign = 0
@@ -105,6 +112,10 @@ def calendars(*, company) -> dict:
     )
     for appointment in appointments.prefetch_related("observers"):
         record = getattr(appointment, "calendar_event", None)
+        if appointment.pk in outlook_changed:
+            if record is not None:
+                deliberate.add(str(record.key))
+            continue
         if appointment.is_cancelled:
             continue
         if record is None:
@@ -139,7 +150,7 @@ def calendars(*, company) -> dict:
             stale += 1
             examples.append(f"record {records[key].pk}: differs in {diff}")
     for key, events in remote.items():
-        if key not in wanted:
+        if key not in wanted and key not in deliberate:
             orphaned += len(events)
             record = records.get(key)
             examples.append(f"record {record.pk if record else key}: {len(events)} unwanted")
@@ -150,6 +161,46 @@ def calendars(*, company) -> dict:
         "orphaned": orphaned,
         "foreign_events": foreign,
         "examples": examples[:10],
+    }
+
+
+def drift_recorded(change, record: CalendarEvent | None) -> bool:
+    """Does EBMS's record show the owner's Outlook change (a move: drift "changed" at the new
+    start; a delete: drift "deleted")?"""
+    if record is None:
+        return False
+    if change.kind == "deleted":
+        return record.drift == CalendarEvent.Drift.DELETED
+    return (
+        record.drift == CalendarEvent.Drift.CHANGED
+        and record.outlook_start is not None
+        and abs(record.outlook_start - change.start) <= timedelta(seconds=1)
+    )
+
+
+def drift(changes: list) -> dict:
+    """drift_missed: Outlook-side changes EBMS never recorded; drift_seconds_p95: p95 of the
+    time from the change to the first time the runner's watch saw it on the record."""
+    records = {
+        r.appointment_id: r
+        for r in CalendarEvent.objects.filter(
+            appointment_id__in=[c.appointment_id for c in changes]
+        )
+    }
+    missed, examples, delays = 0, [], []
+    for change in changes:
+        if not drift_recorded(change, records.get(change.appointment_id)):
+            missed += 1
+            examples.append(f"appointment {change.appointment_id}: {change.kind} not recorded")
+        elif change.recorded_at is not None:
+            delays.append(max(change.recorded_at - change.at, 0.0))
+    delays.sort()
+    p95 = delays[math.ceil(0.95 * len(delays)) - 1] if delays else None
+    return {
+        "outlook_changes": len(changes),
+        "drift_missed": missed,
+        "drift_seconds_p95": round(p95, 1) if p95 is not None else None,
+        "drift_examples": examples[:10],
     }
 
 

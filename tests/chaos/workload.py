@@ -1,7 +1,11 @@
 """The seeded workload of a chaos run: a company with N connected recruiters, then a stream of
 recruiting operations through the real services (create 30 %, time change 45 % incl. bursts of
 5 edits within 2 s, cancel 15 %, proposals and picks 10 %, plus GDPR erasures of a candidate
-(weight 5: delete or anonymise, his upcoming appointments cancelled by the erasure).
+(weight 5: delete or anonymise, his upcoming appointments cancelled by the erasure), and
+Outlook-side changes (weight 5): the organizer moves a synced appointment by some minutes or
+deletes it in Outlook, through the simulator's owner path (the harness's outlook_move /
+outlook_delete). EBMS leaves such an appointment alone afterwards; the oracle checks that EBMS
+recorded the change (drift), not that Outlook matches EBMS.
 
 Every choice comes from one random.Random(seed); the operations' effects do not depend on the
 sync, so the same seed gives the same operations in the same order.
@@ -12,15 +16,17 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import msal
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from calendar_integration.microsoft.http import MicrosoftSession
 from calendar_integration.microsoft.identity import BASE_SCOPES, token_state_store
 from calendar_integration.models import ConnectionState, MicrosoftConnection
+from calendar_integration.sync.models import CalendarEvent
 from ebms.accounts.models import Company, Role, User
 from ebms.accounts.services import booking_activate
 from ebms.recruiting.models import JOIN_INFO_PLACEHOLDER, Appointment, Erasure, Proposal
@@ -47,7 +53,18 @@ BURST_SHARE = 0.2  # of the time-change choices
 # Shares of operations: create 30 %, time change 45 %, cancel 15 %, proposals 10 %. A burst
 # choice runs 5 operations, so the time-change choice weighs 45 / (1 + 4 * 0.2) = 25.
 MIX = (("create", 30), ("time", 45 / (1 + (BURST - 1) * BURST_SHARE)), ("cancel", 15),
-       ("proposal", 10), ("erase", 5))  # fmt: skip
+       ("proposal", 10), ("erase", 5), ("outlook", 5))  # fmt: skip
+
+
+@dataclass
+class OutlookChange:
+    """An owner's change in Outlook: what EBMS must record (drift) and when it happened."""
+
+    appointment_id: int
+    kind: str  # "moved" | "deleted"
+    at: float  # time.time() right after the simulator stored it
+    start: datetime | None = None  # the new Outlook start of a move
+    recorded_at: float | None = None  # first time the record showed it (the runner's watch)
 
 
 @dataclass
@@ -157,6 +174,8 @@ class Workload:
         self.count = Counters()
         self.candidates: list[int] = []  # not erased
         self.erased_names: list[str] = []  # unique last names of erased candidates (oracle)
+        self.outlook_changes: list[OutlookChange] = []
+        self.names = 0  # unique last names handed out
 
     # -- choosing ----------------------------------------------------------------------------
     def step(self, *, budget: int) -> int:
@@ -168,10 +187,13 @@ class Workload:
             action = "create" if self.created < self.max_appointments else "proposal"
         if action == "erase" and not self.candidates:
             action = "proposal"
+        if action == "outlook" and not self._outlook_candidates():
+            action = "proposal"
         if action == "time" and budget >= BURST and self.rng.random() < BURST_SHARE:
             return self._burst()
         return {"create": self._create, "time": self._time, "cancel": self._cancel,
-                "proposal": self._proposal, "erase": self._erase}[action]()  # fmt: skip
+                "proposal": self._proposal, "erase": self._erase,
+                "outlook": self._outlook}[action]()  # fmt: skip
 
     def _when(self) -> tuple[datetime, datetime]:
         start = factories.future(
@@ -325,7 +347,10 @@ class Workload:
 
     def _unique_name(self) -> str:
         # No name is a part of another (Q0001Z is not inside Q0011Z): the oracle searches for it.
-        return f"Q{len(self.candidates) + len(self.erased_names) + 1:04d}Z"
+        # A counter of its own: candidates leave `self.candidates` without being erased too
+        # (an Outlook-side change), so the list's length must not number the names.
+        self.names += 1
+        return f"Q{self.names:04d}Z"
 
     def _erase(self) -> int:
         """GDPR erasure (issue 15) by the company admin; upcoming appointments are cancelled."""
@@ -356,4 +381,59 @@ class Workload:
             self.open = [pk for pk in self.open if pk not in proposals]
         else:
             self.candidates.append(candidate.pk)  # refused or rolled back: still there
+        return 1
+
+    # -- Outlook-side changes (issue 13) -----------------------------------------------------
+    def _outlook_candidates(self) -> list[CalendarEvent]:
+        """Records of live, upcoming appointments that are synced and idle (not leased)."""
+        now = timezone.now()
+        return list(
+            CalendarEvent.objects.filter(
+                appointment_id__in=self.live,
+                appointment__starts_at__gt=now + timedelta(days=1),
+                synced_version=F("wanted_version"),
+                removed=False,
+            )
+            .exclude(graph_id="")
+            .exclude(lease_until__gt=now)
+            .order_by("pk")
+        )
+
+    def _outlook(self) -> int:
+        """The organizer moves (by 15..120 min) or deletes a synced appointment in Outlook."""
+        from m365sim.graph import events
+        from m365sim.models import Event
+
+        record = self.rng.choice(self._outlook_candidates())
+        kind = self.rng.choices(["moved", "deleted"], weights=[70, 30])[0]
+        shift = timedelta(minutes=self.rng.choice((15, 30, 60, 120)))
+        appointment_id = record.appointment_id
+        # EBMS does not touch it again (no time change, cancel or erasure of its candidate).
+        self.live.remove(appointment_id)
+        candidate_id = Appointment.objects.filter(pk=appointment_id).values_list(
+            "application__candidate_id", flat=True
+        )[0]
+        if candidate_id in self.candidates:
+            self.candidates.remove(candidate_id)
+        event = (
+            Event.objects.filter(is_organizer=True)
+            .filter(Q(graph_id=record.graph_id) | Q(immutable_id=record.graph_id))
+            .first()
+        )
+        if event is None:
+            return 0  # not there (yet): counted as nothing
+        change = OutlookChange(appointment_id=appointment_id, kind=kind, at=0.0)
+        if kind == "moved":
+            fmt = "%Y-%m-%dT%H:%M:%S"
+            start, end = event.start + shift, event.end + shift
+            data = {
+                "start": {"dateTime": start.astimezone(UTC).strftime(fmt), "timeZone": "UTC"},
+                "end": {"dateTime": end.astimezone(UTC).strftime(fmt), "timeZone": "UTC"},
+            }
+            self._run("outlook", lambda: events.event_update(event=event, data=data))
+            change.start = start
+        else:
+            self._run("outlook", lambda: events.event_delete(event=event))
+        change.at = time.time()
+        self.outlook_changes.append(change)
         return 1

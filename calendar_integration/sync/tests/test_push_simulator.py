@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from calendar_integration.connection.lifecycle import connection_disconnect
 from calendar_integration.sync import outbox
-from calendar_integration.sync.models import CalendarEvent, MailboxSubscription
+from calendar_integration.sync.models import CalendarEvent, MailboxPause, MailboxSubscription
 from calendar_integration.sync.push import PULL_TASK, subscription_create, subscriptions_maintain
 from m365sim.graph import log
 from m365sim.models import AutoAcceptPolicy, Mailbox
@@ -260,3 +260,26 @@ def test_disconnect_deletes_the_subscription_in_the_simulator(m365, pushed, rita
                and "/subscriptions/" in c.path]  # fmt: skip
     assert [c.status for c in deleted] == [204]
     assert m365.subscriptions(m365.recruiter) == []
+
+
+def test_a_removal_whose_read_fails_is_seen_again_by_the_next_pull(
+    m365, pushed, alice, application
+) -> None:
+    """Found by the chaos run: the delta round lists the deleted event as @removed, the read by
+    id that tells deleted from moved-out-of-the-window fails (503), and the removal was lost for
+    good once the delta link moved on. The round now keeps its old link."""
+    from calendar_integration.sync.delta import delta_pull
+    from m365sim.graph import faults
+
+    appointment = plan(application=application, by=alice)
+    m365.deliver_notifications()
+    rule = faults.inject(kind="unavailable", method="GET", path_contains="/events/", remaining=50)
+    _delete_in_outlook(m365)
+    m365.deliver_notifications()
+    assert _drift(appointment)() == ""
+
+    rule.delete()
+    MailboxPause.objects.all().delete()  # the 503's Retry-After has passed
+    assert delta_pull(pushed.connection_id) != "failed"  # the next pull (safety net)
+
+    assert _drift(appointment)() == CalendarEvent.Drift.DELETED
