@@ -324,12 +324,14 @@ class Chaos:
     def _verdict(self, *, workload, world, since, converged, seconds_to_converge, chaos_s) -> dict:
         changes = workload.outlook_changes
         calendars = oracle.calendars(
-            company=world.company, outlook_changed={c.appointment_id for c in changes}
+            company=world.company, outlook_changed=workload.outlook_diverged
         )
         drifted = oracle.drift(changes)
         mails = oracle.emails(company=world.company)
         traffic = oracle.graph_traffic(since=since)
-        erased = oracle.erasures(company=world.company, names=workload.erased_names)
+        erased = oracle.erasures(
+            company=world.company, names=workload.erased_names, erased_at=workload.erased_at
+        )
         dirty, open_mails = self._open_work()
         ops = workload.count.ops
         result = {
@@ -346,8 +348,10 @@ class Chaos:
             "drift_missed": drifted["drift_missed"],
             "drift_seconds_p95": drifted["drift_seconds_p95"],
             "outlook_changes": drifted["outlook_changes"],
+            "outlook_changes_by_kind": drifted["outlook_changes_by_kind"],
             "notification_faulted_subscriptions": self.notification_faulted,
             "erasure_name_left": erased["erasure_name_left"],
+            "erasure_out_of_reach": erased["erasure_out_of_reach"],
             "erasure_traces": erased["erasure_traces"],
             "erasure_open": erased["erasure_open"],
             "erasures": erased["erasures"],

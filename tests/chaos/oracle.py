@@ -93,7 +93,8 @@ def calendars(*, company, outlook_changed: set[int] | None = None) -> dict:
 
     Appointments in `outlook_changed` were moved or deleted by their organizer in Outlook on
     purpose (a deliberate difference, not a sync failure): their events are left out here and
-    judged by `drift` (did EBMS record the change?)."""
+    judged by `drift` (did EBMS record the change?). Answers (a room's decline, an observer's
+    answer) leave the event as EBMS wants it: judged here and by `drift`."""
     outlook_changed = outlook_changed or set()
     deliberate: set[str] = set()
     records = {str(r.key): r for r in CalendarEvent.objects.filter(company=company)}
@@ -165,12 +166,20 @@ def calendars(*, company, outlook_changed: set[int] | None = None) -> dict:
 
 
 def drift_recorded(change, record: CalendarEvent | None) -> bool:
-    """Does EBMS's record show the owner's Outlook change (a move: drift "changed" at the new
-    start; a delete: drift "deleted")?"""
+    """Does EBMS's record show the Outlook-side change? A move: drift "changed" at the new
+    start; a delete: drift "deleted"; a room's decline: room_declined; an observer's answer:
+    his response among attendee_responses."""
     if record is None:
         return False
     if change.kind == "deleted":
         return record.drift == CalendarEvent.Drift.DELETED
+    if change.kind == "room_declined":
+        return record.room_declined
+    if change.kind == "answered":
+        return any(
+            a.get("address") == change.address and a.get("response") == change.response
+            for a in record.attendee_responses or []
+        )
     return (
         record.drift == CalendarEvent.Drift.CHANGED
         and record.outlook_start is not None
@@ -198,6 +207,7 @@ def drift(changes: list) -> dict:
     p95 = delays[math.ceil(0.95 * len(delays)) - 1] if delays else None
     return {
         "outlook_changes": len(changes),
+        "outlook_changes_by_kind": dict(sorted(Counter(c.kind for c in changes).items())),
         "drift_missed": missed,
         "drift_seconds_p95": round(p95, 1) if p95 is not None else None,
         "drift_examples": examples[:10],
@@ -284,15 +294,27 @@ def _ebms_texts():
                 yield model._meta.label, " ".join(str(value) for value in row)
 
 
-def erasures(*, company, names: list[str]) -> dict:
+def erasures(*, company, names: list[str], erased_at: dict[str, datetime] | None = None) -> dict:
     """GDPR erasures (issue 15): no Outlook copy (any mailbox, cancelled ones too) and no EBMS
     row keeps an erased candidate's unique name; no erasure still has Outlook work open; how
-    often each erased event was PATCHed (1 = scrubbed once, more = a repeated PATCH)."""
+    often each erased event was PATCHed (1 = scrubbed once, more = a repeated PATCH).
+
+    Out of reach (counted, not a failure; sync/scrub.py): an observer's copy cancelled before
+    the erasure (simulator clock `erased_at[name]`), when the meeting was cancelled or deleted
+    earlier: the organizer's event is gone, the observer's mailbox is not EBMS's to change."""
+    erased_at = erased_at or {}
     wanted = [name.lower() for name in names]
-    name_left, examples = 0, []
+    name_left, out_of_reach, examples = 0, 0, []
     for event in Event.objects.select_related("mailbox").iterator():
         text = f"{event.subject} {event.body_content}".lower()
-        if any(name in text for name in wanted):
+        found = [name for name in names if name.lower() in text]
+        if not found:
+            continue
+        erased = erased_at.get(found[0])
+        if (not event.is_organizer and event.is_cancelled and erased is not None
+                and event.modified_at < erased):  # fmt: skip
+            out_of_reach += 1
+        else:
             name_left += 1
             examples.append(f"{event.mailbox.email}: {event.subject}")
     traces = 0
@@ -319,6 +341,7 @@ def erasures(*, company, names: list[str]) -> dict:
         "erasures": Erasure.objects.filter(company=company).count(),
         "erased_events": len(records),
         "erasure_name_left": name_left,
+        "erasure_out_of_reach": out_of_reach,
         "erasure_traces": traces,
         "erasure_open": open_work.count(),
         "erased_events_not_patched": sum(1 for n in scrubs if n == 0),

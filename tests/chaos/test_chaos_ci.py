@@ -1,7 +1,8 @@
 """The CI subset of the chaos run (docs/chaos.md): 200 operations over 10 recruiters with 20 %
 faults, one worker SIGKILLed mid-call and a short Redis outage, for three seeds. Any lost,
 duplicated, stale or orphaned event, any lost or duplicated candidate e-mail, any Outlook-side change (a move or
-delete by the organizer, under notification faults) that EBMS never recorded, or more than 4
+delete by the organizer, a room's decline, an observer's answer; under notification faults)
+that EBMS never recorded, or more than 4
 requests in flight for one mailbox fails the build.
 
 The run is the same program as `make chaos` (tests.chaos.run), on pytest's test databases.

@@ -3,9 +3,10 @@ recruiting operations through the real services (create 30 %, time change 45 % i
 5 edits within 2 s, cancel 15 %, proposals and picks 10 %, plus GDPR erasures of a candidate
 (weight 5: delete or anonymise, his upcoming appointments cancelled by the erasure), and
 Outlook-side changes (weight 5): the organizer moves a synced appointment by some minutes or
-deletes it in Outlook, through the simulator's owner path (the harness's outlook_move /
-outlook_delete). EBMS leaves such an appointment alone afterwards; the oracle checks that EBMS
-recorded the change (drift), not that Outlook matches EBMS.
+deletes it in Outlook (the simulator's owner path), the booked room declines after having
+accepted, or an observer answers (the simulator's attendee path). EBMS leaves such an
+appointment alone afterwards; the oracle checks that EBMS recorded the change (drift, the
+room's decline, the observer's answer), not that a moved or deleted event matches EBMS.
 
 Every choice comes from one random.Random(seed); the operations' effects do not depend on the
 sync, so the same seed gives the same operations in the same order.
@@ -17,6 +18,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import msal
 from django.conf import settings
@@ -40,6 +42,7 @@ from ebms.recruiting.services import (
     proposal_withdraw,
 )
 from ebms.recruiting.tests import factories
+from m365sim import clock as sim_clock
 from m365sim.identity import directory
 from m365sim.seed_directory import DEMO_PASSWORD, room_ensure, tenant_ensure, user_ensure
 
@@ -54,6 +57,8 @@ BURST_SHARE = 0.2  # of the time-change choices
 # choice runs 5 operations, so the time-change choice weighs 45 / (1 + 4 * 0.2) = 25.
 MIX = (("create", 30), ("time", 45 / (1 + (BURST - 1) * BURST_SHARE)), ("cancel", 15),
        ("proposal", 10), ("erase", 5), ("outlook", 5))  # fmt: skip
+# Kinds of Outlook-side changes (a kind that does not fit the event is left out of the draw).
+OUTLOOK_MIX = (("moved", 40), ("deleted", 20), ("room_declined", 20), ("answered", 20))
 
 
 @dataclass
@@ -61,9 +66,11 @@ class OutlookChange:
     """An owner's change in Outlook: what EBMS must record (drift) and when it happened."""
 
     appointment_id: int
-    kind: str  # "moved" | "deleted"
+    kind: str  # "moved" | "deleted" | "room_declined" | "answered"
     at: float  # time.time() right after the simulator stored it
     start: datetime | None = None  # the new Outlook start of a move
+    address: str = ""  # the observer who answered
+    response: str = ""  # his answer
     recorded_at: float | None = None  # first time the record showed it (the runner's watch)
 
 
@@ -95,15 +102,16 @@ def world_build(*, recruiters: int) -> World:
         )
         _connect(user, email)
         people.append(user)
-    observers = [
-        factories.user(
-            company=company,
-            role=Role.OBSERVER,
-            first_name=f"B{n}",
-            email=f"beobachter{n}@extern.example",
-        )  # fmt: skip
-        for n in range(1, 4)
-    ]
+    # Observers outside the tenant (answers by e-mail, not simulated) and colleagues with a
+    # mailbox of the tenant (their copies; they answer from their calendar).
+    observers = []
+    for n in range(1, 6):
+        email = f"beobachter{n}@extern.example" if n <= 3 else f"beobachter{n}@{DOMAIN}"
+        if n > 3:
+            user_ensure(tenant=tenant, email=email, display_name=f"Beobachter {n}")
+        observers.append(
+            factories.user(company=company, role=Role.OBSERVER, first_name=f"B{n}", email=email)
+        )
     rooms = []
     for n in range(1, ROOMS + 1):
         room = room_ensure(
@@ -174,6 +182,7 @@ class Workload:
         self.count = Counters()
         self.candidates: list[int] = []  # not erased
         self.erased_names: list[str] = []  # unique last names of erased candidates (oracle)
+        self.erased_at: dict[str, datetime] = {}  # name -> simulator time of his erasure
         self.outlook_changes: list[OutlookChange] = []
         self.names = 0  # unique last names handed out
 
@@ -369,6 +378,7 @@ class Workload:
             Proposal.objects.filter(application__candidate=candidate).values_list("pk", flat=True)
         )
         name = candidate.last_name
+        erased_at = sim_clock.now()
         self._run(
             "erase",
             lambda: candidate_erase(
@@ -377,6 +387,7 @@ class Workload:
         )
         if Erasure.objects.filter(candidate_ref=candidate.pk).exists():
             self.erased_names.append(name)
+            self.erased_at[name] = erased_at
             self.live = [pk for pk in self.live if pk not in live]
             self.open = [pk for pk in self.open if pk not in proposals]
         else:
@@ -396,44 +407,131 @@ class Workload:
             )
             .exclude(graph_id="")
             .exclude(lease_until__gt=now)
+            .select_related("appointment")
             .order_by("pk")
         )
 
     def _outlook(self) -> int:
-        """The organizer moves (by 15..120 min) or deletes a synced appointment in Outlook."""
-        from m365sim.graph import events
-        from m365sim.models import Event
-
-        record = self.rng.choice(self._outlook_candidates())
-        kind = self.rng.choices(["moved", "deleted"], weights=[70, 30])[0]
-        shift = timedelta(minutes=self.rng.choice((15, 30, 60, 120)))
+        """Something changes on the Outlook side of a synced appointment: its organizer moves
+        it (by 15..120 min) or deletes it, the booked room declines, or an observer answers.
+        The kind is drawn first, then an appointment it fits (else a move)."""
+        kind = self.rng.choices([k for k, _w in OUTLOOK_MIX], [w for _k, w in OUTLOOK_MIX])[0]
+        fitting = self._outlook_fitting(kind) or self._outlook_fitting(kind := "moved")
+        if not fitting:
+            return 0  # no event there (yet): counted as nothing
+        record, event, targets = self.rng.choice(fitting)
         appointment_id = record.appointment_id
-        # EBMS does not touch it again (no time change, cancel or erasure of its candidate).
+        # EBMS does not touch it again (no time change, cancel or erasure of its candidate):
+        # a later EBMS change would rightly reset the answers and the drift it is judged by.
         self.live.remove(appointment_id)
         candidate_id = Appointment.objects.filter(pk=appointment_id).values_list(
             "application__candidate_id", flat=True
         )[0]
         if candidate_id in self.candidates:
             self.candidates.remove(candidate_id)
-        event = (
-            Event.objects.filter(is_organizer=True)
-            .filter(Q(graph_id=record.graph_id) | Q(immutable_id=record.graph_id))
-            .first()
-        )
-        if event is None:
-            return 0  # not there (yet): counted as nothing
         change = OutlookChange(appointment_id=appointment_id, kind=kind, at=0.0)
         if kind == "moved":
-            fmt = "%Y-%m-%dT%H:%M:%S"
-            start, end = event.start + shift, event.end + shift
-            data = {
-                "start": {"dateTime": start.astimezone(UTC).strftime(fmt), "timeZone": "UTC"},
-                "end": {"dateTime": end.astimezone(UTC).strftime(fmt), "timeZone": "UTC"},
-            }
-            self._run("outlook", lambda: events.event_update(event=event, data=data))
-            change.start = start
+            change.start = self._outlook_move(event)
+        elif kind == "deleted":
+            self._outlook_delete(event)
+        elif kind == "room_declined":
+            self._outlook_answer(event, targets[0], "declined")
         else:
-            self._run("outlook", lambda: events.event_delete(event=event))
+            change.address = self.rng.choice(targets)
+            change.response = self.rng.choice(("accepted", "tentativelyAccepted", "declined"))
+            self._outlook_answer(event, change.address, change.response)
         change.at = time.time()
         self.outlook_changes.append(change)
         return 1
+
+    def _outlook_fitting(self, kind: str) -> list[tuple[CalendarEvent, Any, list[str]]]:
+        """(record, organizer event, who answers) for each candidate the kind fits: any
+        event for a move or delete; a booked room that has accepted (and has no answer
+        pending that would overwrite a decline); observers of the tenant without an answer."""
+        from m365sim.models import Event, PendingChange
+
+        records = self._outlook_candidates()
+        ids = [r.graph_id for r in records]
+        events = {}
+        for event in Event.objects.filter(is_organizer=True).filter(
+            Q(graph_id__in=ids) | Q(immutable_id__in=ids)
+        ):
+            events[event.graph_id] = events[event.immutable_id] = event
+        pending = set(
+            PendingChange.objects.filter(event__in=list(events.values())).values_list(
+                "event_id", flat=True
+            )
+        )
+        fitting = []
+        for record in records:
+            event = events.get(record.graph_id)
+            if event is None:
+                continue
+            if kind == "room_declined":
+                room = (record.appointment.room_email or "").lower()
+                accepted = any(
+                    a["address"] == room and a["response"] == "accepted"
+                    for a in _attendees(event, room=True)
+                )
+                targets = [room] if room and accepted and event.pk not in pending else []
+            elif kind == "answered":
+                targets = [
+                    a["address"]
+                    for a in _attendees(event)
+                    if a["response"] in ("", "none") and a["address"].endswith(f"@{DOMAIN}")
+                ]
+            else:
+                targets = [""]
+            if targets:
+                fitting.append((record, event, targets))
+        return fitting
+
+    @property
+    def outlook_diverged(self) -> set[int]:
+        """Appointments whose Outlook event was moved or deleted on purpose: the calendars
+        oracle leaves them out (answers leave the event as EBMS wants it)."""
+        return {c.appointment_id for c in self.outlook_changes if c.kind in ("moved", "deleted")}
+
+    def _outlook_move(self, event) -> datetime:
+        from m365sim.graph import events
+
+        shift = timedelta(minutes=self.rng.choice((15, 30, 60, 120)))
+        fmt = "%Y-%m-%dT%H:%M:%S"
+        start, end = event.start + shift, event.end + shift
+        data = {
+            "start": {"dateTime": start.astimezone(UTC).strftime(fmt), "timeZone": "UTC"},
+            "end": {"dateTime": end.astimezone(UTC).strftime(fmt), "timeZone": "UTC"},
+        }
+        self._run("outlook", lambda: events.event_update(event=event, data=data))
+        return start
+
+    def _outlook_delete(self, event) -> None:
+        from m365sim.graph import events
+
+        self._run("outlook", lambda: events.event_delete(event=event))
+
+    def _outlook_answer(self, event, address: str, response: str) -> None:
+        """The attendee (a room's delegate, an observer) answers from his calendar, as the
+        simulator's calendar page does: scheduled now, applied at once."""
+        from m365sim.graph import later
+        from m365sim.models import Mailbox
+
+        def answer() -> None:
+            attendee = Mailbox.objects.get(email=address)
+            later.attendee_answer_schedule(event=event, attendee=attendee, response=response)
+            later.apply_due()
+
+        self._run("outlook", answer)
+
+
+def _attendees(event, *, room: bool = False) -> list[dict]:
+    """The organizer event's attendees as {"address", "response"}: observers, or with
+    room=True the resources."""
+    return [
+        {
+            "address": ((a.get("emailAddress") or {}).get("address") or "").lower(),
+            "response": (a.get("status") or {}).get("response") or "",
+        }
+        for a in event.attendees or []
+        if (a.get("type") == "resource") == room
+    ]
