@@ -1,10 +1,8 @@
 """Ops page: change-notification subscriptions per mailbox, their fault switches,
-lifecycle events on demand, delta invalidation and the delivery log; and the mailbox
-owner's own changes in the Outlook week view (move, delete), which notify like any other."""
+lifecycle events on demand, delta invalidation and the delivery log. (The mailbox owner's
+own changes in the week view, which notify like any other, are event_edit.py.)"""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from m365sim import clock
-from m365sim.graph import delivery, events
+from m365sim.graph import delivery
 from m365sim.graph import delta as delta_api
-from m365sim.models import Delivery, Event, Mailbox, Subscription
+from m365sim.models import Delivery, Mailbox, Subscription
 
 LOG_ROWS = 100
 
@@ -72,34 +70,3 @@ def delta_invalidate(request, pk: int):
         request, _("%(n)d Delta-Token von %(m)s verworfen.") % {"n": count, "m": mailbox.email}
     )
     return redirect("m365sim:ops-subscriptions")
-
-
-@require_POST
-def owner_move(request, pk: int):
-    """The organizer moves his event in Outlook by `minutes` (attendees and rooms follow)."""
-    event = get_object_or_404(Event.objects.select_related("mailbox"), pk=pk, is_organizer=True)
-    try:
-        minutes = int(request.POST.get("minutes") or 0)
-    except ValueError:
-        minutes = 0
-    fmt = "%Y-%m-%dT%H:%M:%S"
-    shift = timedelta(minutes=minutes)
-    events.event_update(
-        event=event,
-        data={
-            "start": {"dateTime": (event.start + shift).strftime(fmt), "timeZone": "UTC"},
-            "end": {"dateTime": (event.end + shift).strftime(fmt), "timeZone": "UTC"},
-        },
-    )
-    messages.success(request, _("Termin verschoben."))
-    return redirect("m365sim:ops-calendar", pk=event.mailbox_id)
-
-
-@require_POST
-def owner_delete(request, pk: int):
-    """The organizer deletes his event in Outlook (a meeting is cancelled for attendees)."""
-    event = get_object_or_404(Event.objects.select_related("mailbox"), pk=pk, is_organizer=True)
-    mailbox_id = event.mailbox_id
-    events.event_delete(event=event)
-    messages.success(request, _("Termin gelöscht."))
-    return redirect("m365sim:ops-calendar", pk=mailbox_id)

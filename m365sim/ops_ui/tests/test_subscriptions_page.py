@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from m365sim import clock
 from m365sim.models import Delivery, Mailbox, Subscription, Tenant
+from m365sim.ops_ui.selectors import mailbox_zone
 
 pytestmark = pytest.mark.django_db(databases=["default", "m365sim"])
 
@@ -64,7 +65,8 @@ def test_the_owner_moves_and_deletes_in_the_outlook_view_and_that_is_a_change(cl
     from m365sim.graph import events
     from m365sim.models import Event, EventChange
 
-    start = clock.now().replace(microsecond=0) + timedelta(days=1)
+    # 10:00 UTC tomorrow: the move by 90 minutes stays on that day in the mailbox's zone.
+    start = clock.now().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
     fmt = "%Y-%m-%dT%H:%M:%S"
     event, _ = events.event_create(
         organizer=sub.mailbox,
@@ -74,11 +76,16 @@ def test_the_owner_moves_and_deletes_in_the_outlook_view_and_that_is_a_change(cl
             "end": {"dateTime": (start + timedelta(hours=1)).strftime(fmt), "timeZone": "UTC"},
         },
     )
-    client.post(reverse("m365sim:ops-owner-move", kwargs={"pk": event.pk}), {"minutes": "90"})
+    zone = mailbox_zone(sub.mailbox)
+    moved = (start + timedelta(minutes=90)).astimezone(zone)
+    client.post(
+        reverse("m365sim:ops-event-move", kwargs={"pk": event.pk}),
+        {"date": moved.date().isoformat(), "start": moved.strftime("%H:%M")},
+    )
     event.refresh_from_db()
     assert event.start == start + timedelta(minutes=90)
 
-    client.post(reverse("m365sim:ops-owner-delete", kwargs={"pk": event.pk}))
+    client.post(reverse("m365sim:ops-event-delete", kwargs={"pk": event.pk}))
     assert not Event.objects.filter(pk=event.pk).exists()
     kinds = list(EventChange.objects.filter(event_pk=event.pk).values_list("kind", flat=True))
     assert kinds == ["created", "updated", "deleted"]
