@@ -21,6 +21,8 @@ from datetime import timedelta
 
 import pytest
 import requests
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from calendar_integration.connection.lifecycle import connection_disconnect
@@ -28,7 +30,7 @@ from calendar_integration.sync import outbox
 from calendar_integration.sync.models import CalendarEvent, MailboxPause, MailboxSubscription
 from calendar_integration.sync.push import PULL_TASK, subscription_create, subscriptions_maintain
 from m365sim.graph import log
-from m365sim.models import AutoAcceptPolicy, Mailbox
+from m365sim.models import AutoAcceptPolicy, Mailbox, RequestLogEntry
 
 from .conftest import events_of, plan, record_of
 
@@ -49,6 +51,18 @@ def pushed(settings, rita) -> MailboxSubscription:
     row = subscription_create(connection=rita)
     assert row is not None and row.status == MailboxSubscription.Status.ACTIVE, row
     return row
+
+
+def _page_flags(alice, appointment) -> str:
+    """The appointment page as alice reads it: it shows what the notification brought, and
+    the page view itself asks Microsoft nothing."""
+    client = Client()
+    client.force_login(alice)
+    calls = RequestLogEntry.objects.count()
+    page = client.get(reverse("recruiting:appointment_detail", kwargs={"pk": appointment.pk}))
+    assert page.status_code == 200
+    assert RequestLogEntry.objects.count() == calls, "the page view called Graph"
+    return page.content.decode()
 
 
 def _move_in_outlook(m365, hours: int) -> None:
@@ -102,6 +116,7 @@ def test_an_outlook_move_reaches_the_appointment_by_notification(
     record = record_of(appointment)
     assert record.drift == CalendarEvent.Drift.CHANGED
     assert record.outlook_start == appointment.starts_at + timedelta(hours=2)
+    assert 'data-flag="drift-changed"' in _page_flags(alice, appointment)
 
 
 def test_an_outlook_delete_reaches_the_appointment_by_notification(
@@ -114,6 +129,7 @@ def test_an_outlook_delete_reaches_the_appointment_by_notification(
     assert m365.deliver_notifications() >= 1
 
     assert _drift(appointment)() == CalendarEvent.Drift.DELETED
+    assert 'data-flag="drift-deleted"' in _page_flags(alice, appointment)
 
 
 def test_a_room_decline_arrives_by_notification(m365, pushed, alice, application) -> None:
@@ -127,6 +143,7 @@ def test_a_room_decline_arrives_by_notification(m365, pushed, alice, application
     assert m365.deliver_notifications() >= 1
 
     assert record_of(appointment).room_declined
+    assert 'data-flag="room-declined"' in _page_flags(alice, appointment)
 
 
 def test_an_observers_answer_arrives_by_notification(
@@ -146,6 +163,7 @@ def test_an_observers_answer_arrives_by_notification(
         a["address"] == olaf.email and a["response"] == "accepted"
         for a in record.attendee_responses
     ), record.attendee_responses
+    assert 'data-response="accepted"' in _page_flags(alice, appointment)
 
 
 def test_fifty_notifications_for_one_mailbox_cause_one_delta_pull(
