@@ -331,8 +331,10 @@ def _pull_due(now: datetime, tick: timedelta) -> Q:
     A pull records the moment it was asked for (delta.py: the tick's `now`, or the first
     notification of a burst), so the next one is due `poll_interval()` later. Half a tick
     of tolerance: a tick that runs a little later or earlier than the one before still
-    finds it due at the same tick (exactly every interval, never a tick early or late)."""
-    cutoff = now - poll_interval() + tick / 2
+    finds it due at the same tick (exactly every interval, never a tick early or late); at
+    most a tenth of the interval, for intervals shorter than the tick (the chaos run)."""
+    interval = poll_interval()
+    cutoff = now - interval + min(tick / 2, interval / 10)
     waiting = Q(pull_requested_at__isnull=True) & (
         Q(last_pull_at__isnull=True) | Q(last_pull_at__lte=cutoff)
     )

@@ -60,6 +60,21 @@ def test_with_notifications_the_safety_net_pulls_once_an_hour(m365, rita, settin
     assert pulls_due(now=start + timedelta(hours=1)) == 1  # the next hour's safety net
 
 
+def test_an_interval_shorter_than_the_beat_tick_is_not_pulled_at_every_call(
+    m365, rita, settings
+) -> None:
+    """The chaos run calls the beat every second with a 15-second safety net."""
+    settings.M365_NOTIFICATIONS = "off"
+    settings.M365_POLL_MINUTES = 0.25
+    MailboxSubscription.objects.create(connection=rita)
+    start = timezone.now()
+
+    for second in range(30):
+        pulls_due(now=start + timedelta(seconds=second))
+
+    assert _pulls(m365.recruiter.email) == 3  # at 0, 14 and 28 s (1.5 s of tolerance)
+
+
 def _recruiter(m365, muster, local: str) -> MicrosoftConnection:
     mailbox = m365.add_user(local)
     user = User.objects.create_user(
