@@ -28,7 +28,7 @@ QUICK = {
     "client_vs_sdk": ["--calls", "20"],
     "picker_list": ["--rounds", "5"],
     "list_load": ["--seconds", "3", "--connections", "10", "50"],
-    "push_calls": ["--trials", "5"],
+    "push_calls": ["--trials", "5", "--poll-trials", "3", "--groups", "10x20,10x40"],
 }
 
 

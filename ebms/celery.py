@@ -33,11 +33,17 @@ app.conf.beat_schedule = {
         "task": "calendar_integration.sync.tasks.sync_sweep",
         "schedule": 60.0,
     },
-    # Subscriptions (create, renew, drop) and the per-mailbox delta pull: the hourly safety
-    # net with notifications on, the poll every M365_POLL_MINUTES with them off.
+    # Subscriptions: create, renew, drop (and the due pulls, as below).
     "outlook-changes": {
         "task": "calendar_integration.sync.tasks.outlook_changes",
         "schedule": 300.0,
+    },
+    # The per-mailbox delta pull when due: the hourly safety net with notifications on, the
+    # poll every M365_POLL_MINUTES with them off. Every minute, so a 5-minute poll is 5
+    # minutes (sync/push.py BEAT_TICK), not the next 5-minute tick after it.
+    "outlook-pulls": {
+        "task": "calendar_integration.sync.tasks.outlook_pulls",
+        "schedule": 60.0,
     },
     "refresh-idle-microsoft-tokens": {
         "task": "calendar_integration.tasks.tokens_keep_alive",

@@ -91,7 +91,13 @@ def delta_pull(connection_id: int) -> str:
         _keep_resync(row)
         MailboxSubscription.objects.filter(pk=row.pk).update(last_error=exc.code[:200])
         return "failed"
-    fields: dict[str, Any] = {"delta_link": delta.delta_link, "last_pull_at": now}
+    # The moment the pull was asked for (the beat's tick, a notification): changes up to then
+    # are known, and the next poll is due an interval after that tick, however long this took.
+    # Never earlier than a pull before it (a late task of an older request).
+    asked = row.pull_requested_at or now
+    if row.last_pull_at is not None:
+        asked = max(asked, row.last_pull_at)
+    fields: dict[str, Any] = {"delta_link": delta.delta_link, "last_pull_at": asked}
     if full:
         fields["window_start"] = now - WINDOW_BEFORE
     MailboxSubscription.objects.filter(pk=row.pk).update(pulls=F("pulls") + 1, **fields)

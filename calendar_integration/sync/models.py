@@ -201,6 +201,7 @@ class MailboxSubscription(models.Model):
     # A full resync of the window is due (missed notifications, 410 Gone).
     resync = models.BooleanField(default=False)
     pull_requested_at = models.DateTimeField(null=True, blank=True)
+    # When the last successful pull was asked for (the beat's tick or a notification).
     last_pull_at = models.DateTimeField(null=True, blank=True)
     pulls = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,9 +4,11 @@ Graph POSTs to our endpoint (sync/webhooks.py) when an event of the mailbox chan
 endpoint only verifies the clientState and asks for one delta pull of the mailbox
 (sync/delta.py), coalesced: the first notification of a burst sets `pull_requested_at` with
 a conditional UPDATE and sends the task, the pull clears it. The beat job
-`subscriptions_maintain` creates missing subscriptions (also for connections made before
-push existed), renews them a day before expiry, drops them when the mailbox may no longer
-be used, and runs the delta safety net (hourly) or, with M365_NOTIFICATIONS=off, the poll.
+`subscriptions_maintain` (every 5 minutes) creates missing subscriptions (also for
+connections made before push existed), renews them a day before expiry and drops them when
+the mailbox may no longer be used; the beat job `pulls_due` (every minute) asks for the pull
+of each mailbox not pulled within `poll_interval()`: the delta safety net (hourly) or, with
+M365_NOTIFICATIONS=off, the poll.
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from ebms.accounts.services import bookings_active
 
 from ..availability.cache import address_bump
 from ..connection.selectors import connection_unusable
 from ..microsoft import crypto, errors
 from ..microsoft.graph import GraphClient, Recorder
-from ..models import USABLE_STATES, MicrosoftConnection
+from ..models import PLANNER_ROLES, USABLE_STATES, MicrosoftConnection
 from .models import MailboxSubscription
 from .outbox import enqueue_task
 
@@ -43,6 +48,7 @@ RENEW_BEFORE = timedelta(hours=24)
 SAFETY_NET = timedelta(hours=1)  # a delta pull per mailbox even when no notification came
 STALE_REQUEST = timedelta(minutes=10)  # a requested pull whose task got lost is sent again
 RETRY_FAILED = timedelta(hours=1)  # a refused create (e.g. URL not reachable) is retried hourly
+BEAT_TICK = timedelta(minutes=1)  # how often the beat runs `pulls_due` (ebms/celery.py)
 PULL_TASK = "calendar_integration.sync.tasks.delta_pull"
 SUBSCRIBE_TASK = "calendar_integration.sync.tasks.mailbox_subscribe"
 REAUTHORIZE_TASK = "calendar_integration.sync.tasks.subscription_reauthorize"
@@ -53,7 +59,9 @@ __all__ = [
     "lifecycle_receive",
     "notifications_on",
     "notifications_receive",
+    "poll_interval",
     "pull_request",
+    "pulls_due",
     "subscription_create",
     "subscription_drop",
     "subscription_reauthorize",
@@ -72,7 +80,8 @@ def poll_interval() -> timedelta:
     if notifications_on():
         # settings.M365_SAFETY_NET_SECONDS shortens it (the chaos run); default 1 h.
         return timedelta(seconds=getattr(settings, "M365_SAFETY_NET_SECONDS", 0)) or SAFETY_NET
-    return timedelta(minutes=int(getattr(settings, "M365_POLL_MINUTES", 5)))
+    # A fraction of a minute is taken too (the benchmark's polling latency).
+    return timedelta(minutes=float(getattr(settings, "M365_POLL_MINUTES", 5)))
 
 
 def _url(name: str) -> str:
@@ -313,15 +322,56 @@ def lifecycle_receive(body: bytes) -> None:
                 pull_request(row, resync=True)
 
 
-# --- the beat job ---------------------------------------------------------------------------
+# --- the beat jobs --------------------------------------------------------------------------
+
+
+def _pull_due(now: datetime, tick: timedelta) -> Q:
+    """Rows whose next pull is due at the tick `now`, or whose requested pull got lost.
+
+    A pull records the moment it was asked for (delta.py: the tick's `now`, or the first
+    notification of a burst), so the next one is due `poll_interval()` later. Half a tick
+    of tolerance: a tick that runs a little later or earlier than the one before still
+    finds it due at the same tick (exactly every interval, never a tick early or late); at
+    most a tenth of the interval, for intervals shorter than the tick (the chaos run)."""
+    interval = poll_interval()
+    cutoff = now - interval + min(tick / 2, interval / 10)
+    waiting = Q(pull_requested_at__isnull=True) & (
+        Q(last_pull_at__isnull=True) | Q(last_pull_at__lte=cutoff)
+    )
+    return waiting | Q(pull_requested_at__lte=now - STALE_REQUEST)
+
+
+def pulls_due(*, now: datetime | None = None, tick: timedelta = BEAT_TICK) -> int:
+    """Beat (every `tick`): ask for the pull of every due mailbox that may be used; one
+    query finds and locks the due rows, one UPDATE claims them. Returns how many."""
+    now = now or timezone.now()
+    booked = bookings_active(at=now).filter(company_id=OuterRef("connection__company_id"))
+    due = MailboxSubscription.objects.filter(
+        _pull_due(now, tick),
+        Exists(booked),
+        connection__state__in=USABLE_STATES,
+        connection__user__is_active=True,
+        connection__user__role__in=PLANNER_ROLES,
+    )
+    with transaction.atomic():
+        # Skip rows a notification is claiming right now: it sends the pull itself.
+        rows = list(
+            due.select_for_update(skip_locked=True, of=("self",)).values_list("pk", "connection_id")
+        )
+        if rows:
+            MailboxSubscription.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+                pull_requested_at=now
+            )
+        for _, connection_id in rows:
+            enqueue_task(PULL_TASK, connection_id)
+    return len(rows)
 
 
 def subscriptions_maintain(*, now: datetime | None = None) -> dict[str, int]:
-    """Beat (every 5 minutes): create, renew, drop; pull every mailbox once per interval."""
+    """Beat (every 5 minutes): create, renew, drop; then the due pulls (`pulls_due`)."""
     now = now or timezone.now()
     counts = {"created": 0, "renewed": 0, "dropped": 0, "pulls": 0}
     push = notifications_on()
-    interval = poll_interval()
     connections = MicrosoftConnection.objects.filter(state__in=USABLE_STATES).select_related(
         "user", "company"
     )
@@ -345,25 +395,19 @@ def subscriptions_maintain(*, now: datetime | None = None) -> dict[str, int]:
             and not failed_lately
             and (row is None or row.status != row.Status.ACTIVE or not row.expires_at)
         ):
-            row = subscription_create(connection=connection) or row
+            subscription_create(connection=connection)
             counts["created"] += 1
         elif push and row is not None and row.expires_at and row.expires_at - now < RENEW_BEFORE:
             row.connection = connection
             _renew(row, now=now)
             counts["renewed"] += 1
-        row = row or _row(connection)
-        row.refresh_from_db()
-        due = row.last_pull_at is None or row.last_pull_at <= now - interval
-        stale = row.pull_requested_at is not None and row.pull_requested_at <= now - STALE_REQUEST
-        if stale:
-            MailboxSubscription.objects.filter(pk=row.pk).update(pull_requested_at=None)
-            row.pull_requested_at = None
-        if (due or stale) and pull_request(row):
-            counts["pulls"] += 1
+        elif row is None:
+            _row(connection)  # polling: the row `pulls_due` finds
     # Subscriptions of connections no longer usable at all (disconnected elsewhere).
     for row in MailboxSubscription.objects.exclude(subscription_id="").exclude(
         Q(connection__state__in=USABLE_STATES)
     ):
         subscription_drop(connection=row.connection)
         counts["dropped"] += 1
+    counts["pulls"] = pulls_due(now=now)
     return counts

@@ -10,7 +10,12 @@ from ..models import MicrosoftConnection
 from .delta import delta_pull as delta_run
 from .engine import event_sync as event_run
 from .holds import holds_sync as holds_run
-from .push import subscription_create, subscription_reauthorize, subscriptions_maintain
+from .push import (
+    pulls_due,
+    subscription_create,
+    subscription_reauthorize,
+    subscriptions_maintain,
+)
 from .services import sync_sweep as sweep_run
 
 __all__ = [
@@ -19,6 +24,7 @@ __all__ = [
     "holds_sync",
     "mailbox_subscribe",
     "outlook_changes",
+    "outlook_pulls",
     "subscription_reauthorize_task",
     "sync_sweep",
 ]
@@ -48,8 +54,14 @@ def sync_sweep() -> dict[str, int]:
 
 @shared_task(name="calendar_integration.sync.tasks.outlook_changes")
 def outlook_changes() -> dict[str, int]:
-    """Beat (every 5 minutes): subscriptions created/renewed/dropped; delta safety net or poll."""
+    """Beat (every 5 minutes): subscriptions created/renewed/dropped (and the due pulls)."""
     return subscriptions_maintain()
+
+
+@shared_task(name="calendar_integration.sync.tasks.outlook_pulls")
+def outlook_pulls() -> int:
+    """Beat (every minute): the due delta pulls, the safety net or the poll (one query)."""
+    return pulls_due()
 
 
 @shared_task(name="calendar_integration.sync.tasks.delta_pull", acks_late=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,20 @@ def _active_bookings(company: Company, feature: str, at: datetime):
     return [
         b for b in company.bookings.filter(feature=feature, starts_at__lte=at) if b.is_active_at(at)
     ]
+
+
+def bookings_active(
+    *, feature: str = Feature.CALENDAR_O365, at: datetime | None = None
+) -> QuerySet[FeatureBooking]:
+    """The bookings of `feature` running at `at`, as a query (FeatureBooking.is_active_at),
+    for jobs that ask it of many companies at once."""
+    at = at or timezone.now()
+    return FeatureBooking.objects.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=at),
+        Q(ended_at__isnull=True) | Q(ended_at__gt=at),
+        feature=feature,
+        starts_at__lte=at,
+    )
 
 
 def feature_active(

@@ -1,0 +1,126 @@
+"""The beat's pull schedule against the simulator over HTTP: an hour of beat ticks (a
+`now` stepping minute by minute, as Celery beat runs `outlook_changes` every 5 minutes and
+`outlook_pulls` every minute), counted from the simulator's log of calendarView/delta calls.
+
+Found in review: with the pull due only at the 5-minute tick and its time taken when the
+pull ended (after that tick), a 5-minute poll ran every 10 minutes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection as db
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from calendar_integration.models import MicrosoftConnection
+from calendar_integration.sync import outbox
+from calendar_integration.sync.models import MailboxSubscription
+from calendar_integration.sync.push import PULL_TASK, pulls_due, subscriptions_maintain
+from calendar_integration.tests.conftest import signed_in
+from ebms.accounts.models import Role, User
+from m365sim.graph import log
+
+
+def _pulls(mailbox: str) -> int:
+    return len(log.calls(mailbox=mailbox, path_contains="/calendarView/delta"))
+
+
+def _beat_hour(start: datetime) -> None:
+    """Sixty beat ticks; each a few seconds late or early, as a busy worker runs them."""
+    for minute in range(60):
+        now = start + timedelta(minutes=minute, seconds=(minute * 7) % 41 - 20)
+        if minute % 5 == 0:
+            subscriptions_maintain(now=now)
+        pulls_due(now=now)
+
+
+def test_without_notifications_a_five_minute_poll_pulls_twelve_times_an_hour(
+    m365, rita, settings
+) -> None:
+    settings.M365_NOTIFICATIONS = "off"
+    settings.M365_POLL_MINUTES = 5
+
+    _beat_hour(timezone.now())
+
+    assert _pulls(m365.recruiter.email) == 12
+    assert MailboxSubscription.objects.get(connection=rita).pulls == 12
+
+
+def test_with_notifications_the_safety_net_pulls_once_an_hour(m365, rita, settings) -> None:
+    settings.M365_NOTIFICATIONS = "on"
+    start = timezone.now()
+
+    _beat_hour(start)
+
+    assert m365.subscriptions(m365.recruiter)  # created by the first tick
+    assert _pulls(m365.recruiter.email) == 1  # the pull after subscribing
+    assert pulls_due(now=start + timedelta(hours=1)) == 1  # the next hour's safety net
+
+
+def test_an_interval_shorter_than_the_beat_tick_is_not_pulled_at_every_call(
+    m365, rita, settings
+) -> None:
+    """The chaos run calls the beat every second with a 15-second safety net."""
+    settings.M365_NOTIFICATIONS = "off"
+    settings.M365_POLL_MINUTES = 0.25
+    MailboxSubscription.objects.create(connection=rita)
+    start = timezone.now()
+
+    for second in range(30):
+        pulls_due(now=start + timedelta(seconds=second))
+
+    assert _pulls(m365.recruiter.email) == 3  # at 0, 14 and 28 s (1.5 s of tolerance)
+
+
+def _recruiter(m365, muster, local: str) -> MicrosoftConnection:
+    mailbox = m365.add_user(local)
+    user = User.objects.create_user(
+        f"{local}@muster.example", "pw", company=muster, role=Role.RECRUITER, first_name=local
+    )
+    return signed_in(m365, user, email=mailbox.email)
+
+
+def _due_pulls(now: datetime, monkeypatch) -> tuple[int, list[tuple[str, int]]]:
+    """Queries of one `pulls_due` tick, and the wake-ups it sent (held back in a queue)."""
+    queued: list[tuple[str, int]] = []
+    monkeypatch.setattr(outbox, "dispatch", lambda name, arg: queued.append((name, arg)))
+    with CaptureQueriesContext(db) as queries:
+        pulls_due(now=now)
+    monkeypatch.undo()
+    return len(queries), queued
+
+
+@pytest.mark.parametrize("notifications", ["on", "off"])
+def test_the_due_pulls_cost_the_same_queries_for_one_or_many_mailboxes(
+    m365, muster, rita, settings, monkeypatch, notifications
+) -> None:
+    settings.M365_NOTIFICATIONS = notifications
+    MailboxSubscription.objects.create(connection=rita)
+    now = timezone.now()
+
+    one, queued = _due_pulls(now, monkeypatch)
+    assert queued == [(PULL_TASK, rita.pk)]
+    outbox.celery_dispatch(*queued[0])  # the worker pulls rita's mailbox
+    others = [_recruiter(m365, muster, local) for local in ("bob", "carl", "dora")]
+    for connection in others:
+        MailboxSubscription.objects.create(connection=connection)
+
+    many, queued = _due_pulls(now + timedelta(hours=1), monkeypatch)
+
+    assert sorted(arg for _, arg in queued) == sorted([rita.pk, *(c.pk for c in others)])
+    assert many == one
+    for _, arg in queued:
+        outbox.celery_dispatch(PULL_TASK, arg)
+    assert all(_pulls(c.upn) == 1 for c in others)
+
+
+def test_mailboxes_that_may_not_be_used_are_not_pulled(m365, muster, rita, settings) -> None:
+    settings.M365_NOTIFICATIONS = "off"
+    MailboxSubscription.objects.create(connection=rita)
+    muster.bookings.update(ended_at=timezone.now() - timedelta(minutes=1))
+
+    assert pulls_due() == 0
+    assert _pulls(m365.recruiter.email) == 0
