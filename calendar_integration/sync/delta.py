@@ -25,12 +25,14 @@ from ..microsoft.graph import Delta, GraphClient, Recorder
 from ..microsoft.mailbox import mailbox_paused_until
 from .drift import CheckDeferred, drift_check, drift_observe
 from .models import CalendarEvent, MailboxSubscription
+from .push import poll_interval
 
 logger = logging.getLogger(__name__)
 
 WINDOW_BEFORE = timedelta(days=1)
 WINDOW_AFTER = timedelta(days=90)
 NEW_ROUND_AFTER = timedelta(days=1)  # a new round (window) per day
+FAILED_RETRY = timedelta(minutes=5)  # a failed pull is asked again after this (or the interval)
 
 __all__ = ["delta_pull"]
 
@@ -78,8 +80,7 @@ def delta_pull(connection_id: int) -> str:
                 delta = _round(client, row, full=True, now=now)
     except errors.GraphError as exc:
         logger.info("delta pull of connection %s failed: %s", connection.pk, exc.code)
-        _keep_resync(row)
-        MailboxSubscription.objects.filter(pk=row.pk).update(last_error=exc.code[:200])
+        _failed(row, exc.code, now=now)
         return "failed"
     try:
         changed = _apply(connection.pk, delta.items, full=full, now=now)
@@ -88,8 +89,7 @@ def delta_pull(connection_id: int) -> str:
         # good once the delta link moved on). Keep the old link: the next pull (a
         # notification or the safety net) sees the removal again.
         logger.info("delta pull of connection %s not applied: %s", connection.pk, exc.code)
-        _keep_resync(row)
-        MailboxSubscription.objects.filter(pk=row.pk).update(last_error=exc.code[:200])
+        _failed(row, exc.code, now=now)
         return "failed"
     # The moment the pull was asked for (the beat's tick, a notification): changes up to then
     # are known, and the next poll is due an interval after that tick, however long this took.
@@ -97,11 +97,24 @@ def delta_pull(connection_id: int) -> str:
     asked = row.pull_requested_at or now
     if row.last_pull_at is not None:
         asked = max(asked, row.last_pull_at)
-    fields: dict[str, Any] = {"delta_link": delta.delta_link, "last_pull_at": asked}
+    fields: dict[str, Any] = {
+        "delta_link": delta.delta_link, "last_pull_at": asked, "retry_at": None, "last_error": ""
+    }  # fmt: skip
     if full:
         fields["window_start"] = now - WINDOW_BEFORE
     MailboxSubscription.objects.filter(pk=row.pk).update(pulls=F("pulls") + 1, **fields)
     return f"{len(delta.items)} items, {changed} records judged"
+
+
+def _failed(row: MailboxSubscription, code: str, *, now: datetime) -> None:
+    """Keep what the next pull must do; the beat asks again FAILED_RETRY (at most the
+    interval) after the tick that asked for this one, not at every tick while Microsoft
+    fails (a 429/503 also pauses the mailbox)."""
+    _keep_resync(row)
+    asked = row.pull_requested_at or now
+    MailboxSubscription.objects.filter(pk=row.pk).update(
+        last_error=code[:200], retry_at=asked + min(FAILED_RETRY, poll_interval())
+    )
 
 
 def _keep_resync(row: MailboxSubscription) -> None:

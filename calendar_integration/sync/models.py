@@ -203,6 +203,8 @@ class MailboxSubscription(models.Model):
     pull_requested_at = models.DateTimeField(null=True, blank=True)
     # When the last successful pull was asked for (the beat's tick or a notification).
     last_pull_at = models.DateTimeField(null=True, blank=True)
+    # A pull failed: the beat asks again not before this (a notification still may).
+    retry_at = models.DateTimeField(null=True, blank=True)
     pulls = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

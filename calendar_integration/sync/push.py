@@ -34,7 +34,7 @@ from ..connection.selectors import connection_unusable
 from ..microsoft import crypto, errors
 from ..microsoft.graph import GraphClient, Recorder
 from ..models import PLANNER_ROLES, USABLE_STATES, MicrosoftConnection
-from .models import MailboxSubscription
+from .models import MailboxPause, MailboxSubscription
 from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
@@ -334,9 +334,12 @@ def _pull_due(now: datetime, tick: timedelta) -> Q:
     finds it due at the same tick (exactly every interval, never a tick early or late); at
     most a tenth of the interval, for intervals shorter than the tick (the chaos run)."""
     interval = poll_interval()
-    cutoff = now - interval + min(tick / 2, interval / 10)
-    waiting = Q(pull_requested_at__isnull=True) & (
-        Q(last_pull_at__isnull=True) | Q(last_pull_at__lte=cutoff)
+    tolerance = min(tick / 2, interval / 10)
+    waiting = (
+        Q(pull_requested_at__isnull=True)
+        & (Q(last_pull_at__isnull=True) | Q(last_pull_at__lte=now - interval + tolerance))
+        # A failed pull waits (delta.py), timed from its tick like the interval.
+        & (Q(retry_at__isnull=True) | Q(retry_at__lte=now + tolerance))
     )
     return waiting | Q(pull_requested_at__lte=now - STALE_REQUEST)
 
@@ -346,9 +349,12 @@ def pulls_due(*, now: datetime | None = None, tick: timedelta = BEAT_TICK) -> in
     query finds and locks the due rows, one UPDATE claims them. Returns how many."""
     now = now or timezone.now()
     booked = bookings_active(at=now).filter(company_id=OuterRef("connection__company_id"))
+    # Microsoft asked (429/503 Retry-After) to leave the mailbox alone: due when that ends.
+    paused = MailboxPause.objects.filter(connection_id=OuterRef("connection_id"), until__gt=now)
     due = MailboxSubscription.objects.filter(
         _pull_due(now, tick),
         Exists(booked),
+        ~Exists(paused),
         connection__state__in=USABLE_STATES,
         connection__user__is_active=True,
         connection__user__role__in=PLANNER_ROLES,

@@ -84,6 +84,7 @@ class Beat(threading.Thread):
             status=CandidateEmail.Status.PENDING, next_attempt_at__gt=cap
         ).update(next_attempt_at=cap)
         MailboxPause.objects.filter(until__gt=cap).update(until=cap)
+        MailboxSubscription.objects.filter(retry_at__gt=cap).update(retry_at=cap)
         # Follow-up reads of the rooms' later answers (1 min .. 1 h after a write).
         CalendarEvent.objects.filter(followup_at__gt=cap).update(followup_at=cap)
         # A requested delta pull whose task got lost (Redis outage, killed worker) is sent

@@ -17,11 +17,13 @@ from django.utils import timezone
 
 from calendar_integration.models import MicrosoftConnection
 from calendar_integration.sync import outbox
-from calendar_integration.sync.models import MailboxSubscription
+from calendar_integration.sync.models import MailboxPause, MailboxSubscription
 from calendar_integration.sync.push import PULL_TASK, pulls_due, subscriptions_maintain
 from calendar_integration.tests.conftest import signed_in
 from ebms.accounts.models import Role, User
-from m365sim.graph import log
+from m365sim.graph import faults, log
+
+from .conftest import plan
 
 
 def _pulls(mailbox: str) -> int:
@@ -124,3 +126,42 @@ def test_mailboxes_that_may_not_be_used_are_not_pulled(m365, muster, rita, setti
 
     assert pulls_due() == 0
     assert _pulls(m365.recruiter.email) == 0
+
+
+def test_a_failed_pull_is_asked_again_after_five_minutes_not_at_every_tick(
+    m365, rita, settings
+) -> None:
+    """Safety net hourly; Microsoft answers the delta 504 (no Retry-After) for a while."""
+    settings.M365_NOTIFICATIONS = "off"
+    settings.M365_POLL_MINUTES = 60
+    MailboxSubscription.objects.create(connection=rita)
+    rule = faults.inject(kind="gateway_timeout", path_contains="/calendarView/delta")
+    start = timezone.now()
+
+    pulls_due(now=start)
+    failed = _pulls(m365.recruiter.email)
+    for minute in range(1, 5):
+        assert pulls_due(now=start + timedelta(minutes=minute)) == 0
+    rule.delete()
+    asked_again = pulls_due(now=start + timedelta(minutes=5))
+
+    row = MailboxSubscription.objects.get(connection=rita)
+    assert failed >= 1 and asked_again == 1
+    assert _pulls(m365.recruiter.email) == failed + 1
+    assert (row.pulls, row.retry_at, row.last_error) == (1, None, "")
+
+
+def test_a_mailbox_microsoft_paused_is_pulled_when_the_pause_ends(
+    m365, rita, alice, application, settings
+) -> None:
+    """A 429 with Retry-After on an event write pauses the whole mailbox, the poll too."""
+    settings.M365_NOTIFICATIONS = "off"
+    MailboxSubscription.objects.create(connection=rita)
+    faults.inject(kind="throttle", method="POST", path_contains="/events", remaining=1,
+                  retry_after=120)  # fmt: skip
+    plan(application=application, by=alice)
+    pause = MailboxPause.objects.get(connection=rita)
+
+    assert pulls_due() == 0
+    assert _pulls(m365.recruiter.email) == 0
+    assert pulls_due(now=pause.until + timedelta(seconds=1)) == 1
