@@ -105,9 +105,12 @@ def _row(connection: MicrosoftConnection) -> MailboxSubscription:
 
 
 def subscription_request(*, connection: MicrosoftConnection) -> None:
-    """After a sign-in: create the subscription in a task (Graph calls our URL meanwhile)."""
+    """After a sign-in: create the subscription in a task (Graph calls our URL meanwhile);
+    polling only: the row the next minute's `pulls_due` finds (its first pull)."""
     if notifications_on():
         enqueue_task(SUBSCRIBE_TASK, connection.pk)
+    else:
+        _row(connection)
 
 
 def subscription_create(*, connection: MicrosoftConnection) -> MailboxSubscription | None:

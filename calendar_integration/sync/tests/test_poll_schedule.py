@@ -19,7 +19,7 @@ from calendar_integration.models import MicrosoftConnection
 from calendar_integration.sync import outbox
 from calendar_integration.sync.models import MailboxPause, MailboxSubscription
 from calendar_integration.sync.push import PULL_TASK, pulls_due, subscriptions_maintain
-from calendar_integration.tests.conftest import signed_in
+from calendar_integration.tests.conftest import connect, signed_in
 from ebms.accounts.models import Role, User
 from m365sim.graph import faults, log
 
@@ -165,3 +165,18 @@ def test_a_mailbox_microsoft_paused_is_pulled_when_the_pause_ends(
     assert pulls_due() == 0
     assert _pulls(m365.recruiter.email) == 0
     assert pulls_due(now=pause.until + timedelta(seconds=1)) == 1
+
+
+def test_polling_only_a_new_connection_is_pulled_at_the_next_minute(m365, muster, settings) -> None:
+    """Not after the next 5-minute maintenance: the sign-in leaves the row behind."""
+    settings.M365_NOTIFICATIONS = "off"
+    user = User.objects.create_user(
+        "rita@muster.example", "pw", company=muster, role=Role.RECRUITER, first_name="Rita"
+    )
+
+    journey = connect(m365, user, email=m365.recruiter.email, rooms=False)
+
+    assert journey.response.status_code == 302
+    assert pulls_due(now=timezone.now() + timedelta(minutes=1)) == 1
+    assert _pulls(m365.recruiter.email) == 1
+    assert not m365.subscriptions(m365.recruiter)
