@@ -58,10 +58,13 @@ class CompanySyncSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(MailboxSubscription)
 class MailboxSubscriptionAdmin(admin.ModelAdmin):
-    list_display = ("connection", "status", "expires_at", "last_pull_at", "pulls", "last_error")
+    list_display = (
+        "connection", "status", "expires_at", "last_pull_at", "retry_at", "pulls", "last_error"
+    )  # fmt: skip
     list_filter = ("status",)
     fields = ("connection", "subscription_id", "status", "expires_at", "last_error",
-              "window_start", "resync", "pull_requested_at", "last_pull_at", "pulls")  # fmt: skip
+              "window_start", "resync", "pull_requested_at", "last_pull_at", "retry_at",
+              "pulls")  # fmt: skip
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 WINDOW_BEFORE = timedelta(days=1)
 WINDOW_AFTER = timedelta(days=90)
 NEW_ROUND_AFTER = timedelta(days=1)  # a new round (window) per day
-FAILED_RETRY = timedelta(minutes=5)  # a failed pull is asked again after this (or the interval)
+PULL_RETRY = timedelta(minutes=5)  # a pull that did not end well is asked again (or the interval)
 
 __all__ = ["delta_pull"]
 
@@ -58,11 +58,15 @@ def delta_pull(connection_id: int) -> str:
     )
     if row is None:
         return "no subscription row"
-    # Cleared first: a notification arriving during this pull asks for the next one.
-    MailboxSubscription.objects.filter(pk=row.pk).update(pull_requested_at=None, resync=False)
+    _start(row)
     connection = row.connection
-    if connection_unusable(connection) is not None or mailbox_paused_until(connection.pk):
+    if connection_unusable(connection) is not None:
         _keep_resync(row)
+        return "skipped"
+    paused = mailbox_paused_until(connection.pk)
+    if paused:  # Microsoft asked us to wait (Retry-After): ask again when that ends
+        _keep_resync(row)
+        MailboxSubscription.objects.filter(pk=row.pk).update(retry_at=paused)
         return "skipped"
     now = timezone.now()
     full = (
@@ -80,7 +84,7 @@ def delta_pull(connection_id: int) -> str:
                 delta = _round(client, row, full=True, now=now)
     except errors.GraphError as exc:
         logger.info("delta pull of connection %s failed: %s", connection.pk, exc.code)
-        _failed(row, exc.code, now=now)
+        _failed(row, exc.code)
         return "failed"
     try:
         changed = _apply(connection.pk, delta.items, full=full, now=now)
@@ -89,32 +93,37 @@ def delta_pull(connection_id: int) -> str:
         # good once the delta link moved on). Keep the old link: the next pull (a
         # notification or the safety net) sees the removal again.
         logger.info("delta pull of connection %s not applied: %s", connection.pk, exc.code)
-        _failed(row, exc.code, now=now)
+        _failed(row, exc.code)
         return "failed"
-    # The moment the pull was asked for (the beat's tick, a notification): changes up to then
-    # are known, and the next poll is due an interval after that tick, however long this took.
-    # Never earlier than a pull before it (a late task of an older request).
-    asked = row.pull_requested_at or now
-    if row.last_pull_at is not None:
-        asked = max(asked, row.last_pull_at)
-    fields: dict[str, Any] = {
-        "delta_link": delta.delta_link, "last_pull_at": asked, "retry_at": None, "last_error": ""
-    }  # fmt: skip
+    fields: dict[str, Any] = {"delta_link": delta.delta_link, "retry_at": None, "last_error": ""}
     if full:
         fields["window_start"] = now - WINDOW_BEFORE
     MailboxSubscription.objects.filter(pk=row.pk).update(pulls=F("pulls") + 1, **fields)
     return f"{len(delta.items)} items, {changed} records judged"
 
 
-def _failed(row: MailboxSubscription, code: str, *, now: datetime) -> None:
-    """Keep what the next pull must do; the beat asks again FAILED_RETRY (at most the
-    interval) after the tick that asked for this one, not at every tick while Microsoft
-    fails (a 429/503 also pauses the mailbox)."""
-    _keep_resync(row)
-    asked = row.pull_requested_at or now
+def _start(row: MailboxSubscription) -> None:
+    """Claim the pull. `pull_requested_at` is cleared first: a notification arriving during
+    this pull asks for the next one. The pull counts from the moment it was asked for (the
+    beat's tick or a notification; never earlier than the one before it, for a late task),
+    so a tick while it runs does not ask again and the next poll is due an interval after
+    that tick. `retry_at` holds until it ends well: a failed, skipped or killed pull is asked
+    again PULL_RETRY (at most the interval) later, not at every tick."""
+    asked = row.pull_requested_at or timezone.now()
+    if row.last_pull_at is not None:
+        asked = max(asked, row.last_pull_at)
     MailboxSubscription.objects.filter(pk=row.pk).update(
-        last_error=code[:200], retry_at=asked + min(FAILED_RETRY, poll_interval())
+        pull_requested_at=None,
+        resync=False,
+        last_pull_at=asked,
+        retry_at=asked + min(PULL_RETRY, poll_interval()),
     )
+
+
+def _failed(row: MailboxSubscription, code: str) -> None:
+    """Keep what the next pull must do (a resync); `retry_at` from `_start` asks again."""
+    _keep_resync(row)
+    MailboxSubscription.objects.filter(pk=row.pk).update(last_error=code[:200])
 
 
 def _keep_resync(row: MailboxSubscription) -> None:

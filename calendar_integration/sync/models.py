@@ -201,9 +201,10 @@ class MailboxSubscription(models.Model):
     # A full resync of the window is due (missed notifications, 410 Gone).
     resync = models.BooleanField(default=False)
     pull_requested_at = models.DateTimeField(null=True, blank=True)
-    # When the last successful pull was asked for (the beat's tick or a notification).
+    # When the last pull was asked for (the beat's tick or a notification).
     last_pull_at = models.DateTimeField(null=True, blank=True)
-    # A pull failed: the beat asks again not before this (a notification still may).
+    # Set when a pull starts, cleared when it ends well: a failed, skipped (paused) or
+    # killed pull is asked for again at this time (a notification still may earlier).
     retry_at = models.DateTimeField(null=True, blank=True)
     pulls = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -328,22 +328,21 @@ def lifecycle_receive(body: bytes) -> None:
 # --- the beat jobs --------------------------------------------------------------------------
 
 
-def _pull_due(now: datetime, tick: timedelta) -> Q:
-    """Rows whose next pull is due at the tick `now`, or whose requested pull got lost.
+def _due_filter(now: datetime, tick: timedelta) -> Q:
+    """Rows whose pull is due at the tick `now`, or whose requested pull got lost.
 
     A pull records the moment it was asked for (delta.py: the tick's `now`, or the first
-    notification of a burst), so the next one is due `poll_interval()` later. Half a tick
-    of tolerance: a tick that runs a little later or earlier than the one before still
-    finds it due at the same tick (exactly every interval, never a tick early or late); at
-    most a tenth of the interval, for intervals shorter than the tick (the chaos run)."""
+    notification of a burst), so the next one is due `poll_interval()` later; one that did
+    not end well is due at its `retry_at` instead. Half a tick of tolerance: a tick that runs
+    a little later or earlier than the one before still finds it due at the same tick
+    (exactly every interval, never a tick early or late); at most a tenth of the interval,
+    for intervals shorter than the tick (the chaos run)."""
     interval = poll_interval()
     tolerance = min(tick / 2, interval / 10)
-    waiting = (
-        Q(pull_requested_at__isnull=True)
-        & (Q(last_pull_at__isnull=True) | Q(last_pull_at__lte=now - interval + tolerance))
-        # A failed pull waits (delta.py), timed from its tick like the interval.
-        & (Q(retry_at__isnull=True) | Q(retry_at__lte=now + tolerance))
+    on_schedule = Q(retry_at__isnull=True) & (
+        Q(last_pull_at__isnull=True) | Q(last_pull_at__lte=now - interval + tolerance)
     )
+    waiting = Q(pull_requested_at__isnull=True) & (on_schedule | Q(retry_at__lte=now + tolerance))
     return waiting | Q(pull_requested_at__lte=now - STALE_REQUEST)
 
 
@@ -355,13 +354,16 @@ def pulls_due(*, now: datetime | None = None, tick: timedelta = BEAT_TICK) -> in
     # Microsoft asked (429/503 Retry-After) to leave the mailbox alone: due when that ends.
     paused = MailboxPause.objects.filter(connection_id=OuterRef("connection_id"), until__gt=now)
     due = MailboxSubscription.objects.filter(
-        _pull_due(now, tick),
+        _due_filter(now, tick),
         Exists(booked),
         ~Exists(paused),
         connection__state__in=USABLE_STATES,
         connection__user__is_active=True,
         connection__user__role__in=PLANNER_ROLES,
     )
+    # One transaction: on PostgreSQL the rows are locked (a notification's conditional
+    # claim waits, then finds the row claimed); SQLite's IMMEDIATE transactions take the
+    # write lock at BEGIN, so nothing interleaves there either.
     with transaction.atomic():
         # Skip rows a notification is claiming right now: it sends the pull itself.
         rows = list(

@@ -294,6 +294,18 @@ def _ebms_texts():
                 yield model._meta.label, " ".join(str(value) for value in row)
 
 
+def _out_of_reach(event: Event, erased: datetime | None, reported: set[str]) -> bool:
+    """An observer's copy cancelled before the erasure, of a meeting EBMS reported out of
+    reach."""
+    return (
+        not event.is_organizer
+        and event.is_cancelled
+        and erased is not None
+        and event.modified_at < erased
+        and event.ical_uid in reported
+    )
+
+
 def erasures(*, company, names: list[str], erased_at: dict[str, datetime] | None = None) -> dict:
     """GDPR erasures (issue 15): no Outlook copy (any mailbox, cancelled ones too) and no EBMS
     row keeps an erased candidate's unique name; no erasure still has Outlook work open; how
@@ -301,18 +313,23 @@ def erasures(*, company, names: list[str], erased_at: dict[str, datetime] | None
 
     Out of reach (counted, not a failure; sync/scrub.py): an observer's copy cancelled before
     the erasure (simulator clock `erased_at[name]`), when the meeting was cancelled or deleted
-    earlier: the organizer's event is gone, the observer's mailbox is not EBMS's to change."""
+    earlier: the organizer's event is gone, the observer's mailbox is not EBMS's to change.
+    EBMS must say so: the meeting's record is "unreachable" (else the name counts as left)."""
     erased_at = erased_at or {}
     wanted = [name.lower() for name in names]
+    # The meetings EBMS reported out of reach (its erasure record's "nicht erreichbar").
+    reported = set(
+        CalendarEvent.objects.filter(company=company, scrub_result="unreachable")
+        .exclude(ical_uid="")
+        .values_list("ical_uid", flat=True)
+    )
     name_left, out_of_reach, examples = 0, 0, []
     for event in Event.objects.select_related("mailbox").iterator():
         text = f"{event.subject} {event.body_content}".lower()
         found = [name for name in names if name.lower() in text]
         if not found:
             continue
-        erased = erased_at.get(found[0])
-        if (not event.is_organizer and event.is_cancelled and erased is not None
-                and event.modified_at < erased):  # fmt: skip
+        if all(_out_of_reach(event, erased_at.get(name), reported) for name in found):
             out_of_reach += 1
         else:
             name_left += 1

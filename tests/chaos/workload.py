@@ -18,7 +18,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 import msal
 from django.conf import settings
@@ -45,6 +45,9 @@ from ebms.recruiting.tests import factories
 from m365sim import clock as sim_clock
 from m365sim.identity import directory
 from m365sim.seed_directory import DEMO_PASSWORD, room_ensure, tenant_ensure, user_ensure
+
+if TYPE_CHECKING:
+    from m365sim.models import Event
 
 DOMAIN = "chaos.example"
 BURST = 5
@@ -444,7 +447,7 @@ class Workload:
         self.outlook_changes.append(change)
         return 1
 
-    def _outlook_fitting(self, kind: str) -> list[tuple[CalendarEvent, Any, list[str]]]:
+    def _outlook_fitting(self, kind: str) -> list[tuple[CalendarEvent, Event, list[str]]]:
         """(record, organizer event, who answers) for each candidate the kind fits: any
         event for a move or delete; a booked room that has accepted (and has no answer
         pending that would overwrite a decline); observers of the tenant without an answer."""
@@ -492,7 +495,7 @@ class Workload:
         oracle leaves them out (answers leave the event as EBMS wants it)."""
         return {c.appointment_id for c in self.outlook_changes if c.kind in ("moved", "deleted")}
 
-    def _outlook_move(self, event) -> datetime:
+    def _outlook_move(self, event: Event) -> datetime:
         from m365sim.graph import events
 
         shift = timedelta(minutes=self.rng.choice((15, 30, 60, 120)))
@@ -505,12 +508,12 @@ class Workload:
         self._run("outlook", lambda: events.event_update(event=event, data=data))
         return start
 
-    def _outlook_delete(self, event) -> None:
+    def _outlook_delete(self, event: Event) -> None:
         from m365sim.graph import events
 
         self._run("outlook", lambda: events.event_delete(event=event))
 
-    def _outlook_answer(self, event, address: str, response: str) -> None:
+    def _outlook_answer(self, event: Event, address: str, response: str) -> None:
         """The attendee (a room's delegate, an observer) answers from his calendar, as the
         simulator's calendar page does: scheduled now, applied at once."""
         from m365sim.graph import later
@@ -524,7 +527,7 @@ class Workload:
         self._run("outlook", answer)
 
 
-def _attendees(event, *, room: bool = False) -> list[dict]:
+def _attendees(event: Event, *, room: bool = False) -> list[dict]:
     """The organizer event's attendees as {"address", "response"}: observers, or with
     room=True the resources."""
     return [

@@ -8,9 +8,12 @@ pull ended (after that tick), a 5-minute poll ran every 10 minutes.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import close_old_connections
 from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -18,8 +21,13 @@ from django.utils import timezone
 from calendar_integration.models import MicrosoftConnection
 from calendar_integration.sync import outbox
 from calendar_integration.sync.models import MailboxPause, MailboxSubscription
-from calendar_integration.sync.push import PULL_TASK, pulls_due, subscriptions_maintain
-from calendar_integration.tests.conftest import connect, signed_in
+from calendar_integration.sync.push import (
+    PULL_TASK,
+    pull_request,
+    pulls_due,
+    subscriptions_maintain,
+)
+from calendar_integration.tests.conftest import signed_in
 from ebms.accounts.models import Role, User
 from m365sim.graph import faults, log
 
@@ -151,6 +159,50 @@ def test_a_failed_pull_is_asked_again_after_five_minutes_not_at_every_tick(
     assert (row.pulls, row.retry_at, row.last_error) == (1, None, "")
 
 
+def test_a_failed_pull_a_notification_asked_for_is_asked_again_with_its_resync(
+    m365, rita, settings
+) -> None:
+    """Not an hour later at the safety net: 5 minutes after the notification's pull failed."""
+    settings.M365_NOTIFICATIONS = "on"
+    row = MailboxSubscription.objects.create(connection=rita)
+    start = timezone.now()
+    pulls_due(now=start)  # the hour's safety net: fine
+    rule = faults.inject(kind="gateway_timeout", path_contains="/calendarView/delta")
+
+    pull_request(row, resync=True)  # `missed`: a full round, which fails
+    asked = MailboxSubscription.objects.get(pk=row.pk).last_pull_at
+    rule.delete()
+    before = _pulls(m365.recruiter.email)
+    quiet = [pulls_due(now=asked + timedelta(minutes=m)) for m in range(1, 5)]
+    again = pulls_due(now=asked + timedelta(minutes=5))
+
+    row.refresh_from_db()
+    assert quiet == [0, 0, 0, 0] and again == 1
+    assert _pulls(m365.recruiter.email) == before + 1
+    assert (row.resync, row.retry_at, row.last_error, row.pulls) == (False, None, "", 2)
+
+
+def test_a_tick_while_a_pull_runs_does_not_ask_again(m365, rita, settings) -> None:
+    """The pull counts from its start: a tick during a slow delta answer finds it claimed."""
+    settings.M365_NOTIFICATIONS = "off"
+    row = MailboxSubscription.objects.create(
+        connection=rita, last_pull_at=timezone.now() - timedelta(minutes=10)
+    )
+    faults.inject(kind="slow", path_contains="/calendarView/delta", delay_ms=3000)
+    running = threading.Thread(target=pull_request, args=(row,))  # eager: the pull runs here
+    running.start()
+    try:
+        time.sleep(0.8)  # claimed and started; its delta answer takes 3 s
+        assert running.is_alive()
+        during = pulls_due()
+    finally:
+        running.join(timeout=10)
+        close_old_connections()
+
+    assert during == 0
+    assert _pulls(m365.recruiter.email) == 1
+
+
 def test_a_mailbox_microsoft_paused_is_pulled_when_the_pause_ends(
     m365, rita, alice, application, settings
 ) -> None:
@@ -160,23 +212,26 @@ def test_a_mailbox_microsoft_paused_is_pulled_when_the_pause_ends(
     faults.inject(kind="throttle", method="POST", path_contains="/events", remaining=1,
                   retry_after=120)  # fmt: skip
     plan(application=application, by=alice)
-    pause = MailboxPause.objects.get(connection=rita)
+    assert MailboxPause.objects.filter(connection=rita).exists()
 
     assert pulls_due() == 0
     assert _pulls(m365.recruiter.email) == 0
-    assert pulls_due(now=pause.until + timedelta(seconds=1)) == 1
-
-
-def test_polling_only_a_new_connection_is_pulled_at_the_next_minute(m365, muster, settings) -> None:
-    """Not after the next 5-minute maintenance: the sign-in leaves the row behind."""
-    settings.M365_NOTIFICATIONS = "off"
-    user = User.objects.create_user(
-        "rita@muster.example", "pw", company=muster, role=Role.RECRUITER, first_name="Rita"
-    )
-
-    journey = connect(m365, user, email=m365.recruiter.email, rooms=False)
-
-    assert journey.response.status_code == 302
-    assert pulls_due(now=timezone.now() + timedelta(minutes=1)) == 1
+    MailboxPause.objects.filter(connection=rita).update(until=timezone.now())  # it ended
+    assert pulls_due() == 1
     assert _pulls(m365.recruiter.email) == 1
-    assert not m365.subscriptions(m365.recruiter)
+    assert MailboxSubscription.objects.get(connection=rita).pulls == 1
+
+
+def test_a_pull_skipped_for_a_pause_is_asked_again_when_it_ends(m365, rita, settings) -> None:
+    settings.M365_NOTIFICATIONS = "on"
+    row = MailboxSubscription.objects.create(connection=rita)
+    until = timezone.now() + timedelta(minutes=2)
+    MailboxPause.objects.create(connection=rita, until=until, code="TooManyRequests")
+
+    pull_request(row)  # a notification during the pause: skipped, no Graph call
+
+    row.refresh_from_db()
+    assert (row.retry_at, _pulls(m365.recruiter.email)) == (until, 0)
+    MailboxPause.objects.filter(connection=rita).delete()
+    assert pulls_due(now=until) == 1
+    assert _pulls(m365.recruiter.email) == 1
