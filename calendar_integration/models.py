@@ -25,6 +25,18 @@ USABLE_STATES = (ConnectionState.ACTIVE, ConnectionState.NO_ROOMS)
 PLANNER_ROLES = (Role.RECRUITER, Role.COMPANY_ADMIN)
 
 
+def planner_usable(prefix: str = "") -> models.Q:
+    """Connections EBMS may use for a planner (usable tokens, an active user with a planning
+    role) as a filter; `prefix` reaches them through a relation ("connection__")."""
+    return models.Q(
+        **{
+            f"{prefix}state__in": USABLE_STATES,
+            f"{prefix}user__is_active": True,
+            f"{prefix}user__role__in": PLANNER_ROLES,
+        }
+    )
+
+
 class MicrosoftConnection(models.Model):
     """One EBMS user's link to one Microsoft work account (delegated permissions)."""
 

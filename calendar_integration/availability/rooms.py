@@ -23,7 +23,7 @@ from ..connection.access import company_of
 from ..connection.selectors import connection_unusable
 from ..microsoft import errors
 from ..microsoft.graph import GraphClient
-from ..models import PLANNER_ROLES, USABLE_STATES, MicrosoftConnection
+from ..models import USABLE_STATES, MicrosoftConnection, planner_usable
 from .models import Room, RoomDirectory
 
 __all__ = [
@@ -120,12 +120,9 @@ def rooms_refresh(*, connection: MicrosoftConnection, now: datetime | None = Non
 
 def room_connection_for(*, company: Company) -> MicrosoftConnection | None:
     """A usable connection of the company with room permission (most recently used first)."""
-    candidates = MicrosoftConnection.objects.filter(
-        company=company,
-        state__in=USABLE_STATES,
-        user__is_active=True,
-        user__role__in=PLANNER_ROLES,
-    ).order_by("-last_used_at", "-pk")
+    candidates = MicrosoftConnection.objects.filter(planner_usable(), company=company).order_by(
+        "-last_used_at", "-pk"
+    )
     return next((c for c in candidates if c.has_rooms), None)
 
 

@@ -23,7 +23,7 @@ from ebms.accounts.services import feature_active
 from ..microsoft.consent import Problem
 from ..microsoft.errors import GraphError
 from ..microsoft.identity import connection_mark_lost, token_for, token_state_clear
-from ..models import PLANNER_ROLES, USABLE_STATES, AuthFlow, ConnectionState, MicrosoftConnection
+from ..models import USABLE_STATES, AuthFlow, ConnectionState, MicrosoftConnection, planner_usable
 from ..sync.push import subscription_drop
 from .selectors import Unusable, connection_unusable
 
@@ -125,9 +125,9 @@ class KeepAliveResult:
 def connections_keep_alive(*, now: datetime | None = None) -> KeepAliveResult:
     """Refresh tokens unused for 30 days, so Microsoft's 90-day inactivity expiry never hits."""
     now = now or timezone.now()
-    due = MicrosoftConnection.objects.filter(
-        state__in=USABLE_STATES, user__is_active=True, user__role__in=PLANNER_ROLES
-    ).filter(Q(last_refresh_at__isnull=True) | Q(last_refresh_at__lt=now - KEEP_ALIVE_AFTER))
+    due = MicrosoftConnection.objects.filter(planner_usable()).filter(
+        Q(last_refresh_at__isnull=True) | Q(last_refresh_at__lt=now - KEEP_ALIVE_AFTER)
+    )
     refreshed = failed = 0
     booked: dict[int, bool] = {}
     for connection in due.select_related("user", "company"):

@@ -33,7 +33,7 @@ from ..availability.cache import address_bump
 from ..connection.selectors import connection_unusable
 from ..microsoft import crypto, errors
 from ..microsoft.graph import GraphClient, Recorder
-from ..models import PLANNER_ROLES, USABLE_STATES, MicrosoftConnection
+from ..models import USABLE_STATES, MicrosoftConnection, planner_usable
 from .models import MailboxPause, MailboxSubscription
 from .outbox import enqueue_task
 
@@ -357,9 +357,7 @@ def pulls_due(*, now: datetime | None = None, tick: timedelta = BEAT_TICK) -> in
         _due_filter(now, tick),
         Exists(booked),
         ~Exists(paused),
-        connection__state__in=USABLE_STATES,
-        connection__user__is_active=True,
-        connection__user__role__in=PLANNER_ROLES,
+        planner_usable("connection__"),
     )
     # One transaction: on PostgreSQL the rows are locked (a notification's conditional
     # claim waits, then finds the row claimed); SQLite's IMMEDIATE transactions take the

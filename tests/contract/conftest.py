@@ -38,6 +38,7 @@ CONSENT_MODULE = "calendar_integration.microsoft.consent"
 FUNCTION_CHECK_MODULE = "calendar_integration.connection.function_check"
 WRITE_TIME = ("calendar_integration.microsoft.time", "graph_when")
 READ_TIME = ("calendar_integration.microsoft.time", "graph_parse")
+GRAPH = "https://graph.microsoft.com/v1.0"  # settings.M365_GRAPH_BASE below + the version
 
 
 def product(name: str) -> ModuleType:
@@ -230,6 +231,30 @@ def connection(idp, recruiter, mocked) -> Any:
     idp.answer_token(TENANT_ID, refresh_response(idp))
     mocked.calls.reset()
     return conn
+
+
+def appointment_planned(connection: Any, observer: Any, mocked: responses.RequestsMock) -> Any:
+    """An on-site appointment with `observer`, its create answered with the documented
+    example (user-post-events), on-commit work run."""
+    from datetime import timedelta
+
+    from django.test import TestCase
+
+    from ebms.recruiting.services.appointments import appointment_create
+    from ebms.recruiting.tests import factories
+
+    from .fixtures import graph as gf
+
+    application = factories.application(company=connection.company, email="dana@bewerber.example")
+    mocked.post(f"{GRAPH}/me/events", json=gf.CREATE_EVENT.response, status=201)
+    start = factories.future(days=7, hour=10)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return appointment_create(
+            by=connection.user, application=application, recruiter=connection.user,
+            observers=[observer], kind="onsite", starts_at=start,
+            ends_at=start + timedelta(hours=1), title="Vorstellungsgespräch",
+            location="Hauptstraße 1, Berlin",
+        )  # fmt: skip
 
 
 def refresh_response(idp: Idp, scope: str = PRODUCT_SCOPE) -> dict:

@@ -13,11 +13,11 @@ import pytest
 from calendar_integration.sync.models import CalendarEvent
 from ebms.recruiting.services.appointments import (
     appointment_cancel,
-    appointment_create,
     appointment_update,
 )
 from ebms.recruiting.tests import factories
 
+from .conftest import appointment_planned
 from .fixtures import graph as gf
 from .shapes import shape_differences
 
@@ -40,18 +40,8 @@ def observer(connection) -> Any:
 
 
 @pytest.fixture
-def appointment(connection, observer, mocked, django_capture_on_commit_callbacks) -> Any:
-    application = factories.application(company=connection.company, email="dana@bewerber.example")
-    mocked.post(f"{GRAPH}/me/events", json=gf.CREATE_EVENT.response, status=201)
-    start = factories.future(days=7, hour=10)
-    with django_capture_on_commit_callbacks(execute=True):
-        created = appointment_create(
-            by=connection.user, application=application, recruiter=connection.user,
-            observers=[observer], kind="onsite", starts_at=start,
-            ends_at=start + timedelta(hours=1), title="Vorstellungsgespräch",
-            location="Hauptstraße 1, Berlin",
-        )  # fmt: skip
-    return created
+def appointment(connection, observer, mocked) -> Any:
+    return appointment_planned(connection, observer, mocked)
 
 
 def test_the_products_create_has_the_documented_shape(appointment, mocked) -> None:

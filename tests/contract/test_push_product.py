@@ -32,9 +32,8 @@ from calendar_integration.sync.push import (
     subscriptions_maintain,
 )
 from ebms.recruiting.models import Appointment
-from ebms.recruiting.services.appointments import appointment_create
-from ebms.recruiting.tests import factories
 
+from .conftest import appointment_planned
 from .fixtures import graph as gf
 
 GRAPH = "https://graph.microsoft.com/v1.0"
@@ -73,17 +72,8 @@ def observer(connection) -> Any:
 
 
 @pytest.fixture
-def appointment(connection, observer, mocked, django_capture_on_commit_callbacks) -> Appointment:
-    application = factories.application(company=connection.company, email="dana@bewerber.example")
-    mocked.post(f"{GRAPH}/me/events", json=gf.CREATE_EVENT.response, status=201)
-    start = factories.future(days=7, hour=10)
-    with django_capture_on_commit_callbacks(execute=True):
-        created = appointment_create(
-            by=connection.user, application=application, recruiter=connection.user,
-            observers=[observer], kind="onsite", starts_at=start,
-            ends_at=start + timedelta(hours=1), title="Vorstellungsgespräch",
-            location="Hauptstraße 1, Berlin",
-        )  # fmt: skip
+def appointment(connection, observer, mocked) -> Appointment:
+    created = appointment_planned(connection, observer, mocked)
     # The booked room (the room check of the picker is not what this file tests).
     Appointment.objects.filter(pk=created.pk).update(room_email=ROOM)
     created.refresh_from_db()
