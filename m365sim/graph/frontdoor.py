@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import time
 import uuid
+from contextlib import ExitStack
 
 from django.db.models import Q
+from django.utils import timezone
 
 from m365sim import clock
 from m365sim.models import Mailbox
@@ -69,7 +71,12 @@ def _mailbox_checks(route: Route, ctx: Ctx) -> None:
 
 
 def handle(req: GraphRequest) -> GraphResponse:
-    """Answer one Graph request (never raises, except DropConnection)."""
+    """Answer one Graph request (never raises, except DropConnection).
+
+    Microsoft counts a request against the mailbox's concurrency limit from its arrival to
+    its answer, so the slot is taken as soon as the mailbox is known and held until the
+    answer is logged: faulted answers and slow answers occupy it too.
+    """
     started = time.monotonic()
     request_id = str(uuid.uuid4())
     req.request_id = request_id
@@ -77,54 +84,57 @@ def handle(req: GraphRequest) -> GraphResponse:
     mailbox_label = ""
     fault_kind = ""
     ctx: Ctx | None = None
-    try:
+    with ExitStack() as held:
         try:
-            caller = authenticate(req.headers)
-            mailbox_label = caller.upn
-            later.apply_due()  # answers and join URLs that came in meanwhile
-            route, handler, params = resolve(req.method, req.path)
-            ctx = Ctx(req=req, caller=caller, params=params)
-            ctx.target = _target(route, params, caller)
-            if ctx.target is not None:
-                mailbox_label = ctx.target.email
-            _mailbox_checks(route, ctx)
-            fault = faults.pick(mailbox=mailbox_label, method=req.method, path=req.display_path)
-            fault_kind = fault.kind if fault else ""
-            ctx.fault = fault
-            resp = _run(route, handler, ctx, fault, mailbox_label)
-        except GraphError as exc:
-            resp = GraphResponse(
-                status=exc.status,
-                body=error_body(
-                    code=exc.code,
-                    message=exc.message,
-                    request_id=request_id,
-                    client_request_id=client_request_id,
-                    inner=exc.inner,
-                ),
-                headers=dict(exc.headers),
-                error_code=exc.code,
-            )
-    except DropConnection:
-        _log(req, mailbox_label, 0, started, request_id, client_request_id, "", "drop")
-        raise
-    resp.headers.update({"request-id": request_id, "client-request-id": client_request_id})
-    if ctx is not None and ctx.applied_prefs and resp.status < 400:
-        resp.headers["Preference-Applied"] = ", ".join(ctx.applied_prefs)
-    _log(
-        req,
-        mailbox_label,
-        resp.status,
-        started,
-        request_id,
-        client_request_id,
-        resp.error_code,
-        fault_kind,
-    )
-    return resp
+            try:
+                caller = authenticate(req.headers)
+                mailbox_label = caller.upn
+                route, handler, params = resolve(req.method, req.path)
+                ctx = Ctx(req=req, caller=caller, params=params)
+                ctx.target = _target(route, params, caller)
+                if ctx.target is not None:
+                    mailbox_label = ctx.target.email
+                if route.throttled and mailbox_label:
+                    held.enter_context(throttle.slot(mailbox_label))
+                later.apply_due()  # answers and join URLs that came in meanwhile
+                _mailbox_checks(route, ctx)
+                fault = faults.pick(mailbox=mailbox_label, method=req.method, path=req.display_path)
+                fault_kind = fault.kind if fault else ""
+                ctx.fault = fault
+                resp = _run(handler, ctx, fault)
+            except GraphError as exc:
+                resp = GraphResponse(
+                    status=exc.status,
+                    body=error_body(
+                        code=exc.code,
+                        message=exc.message,
+                        request_id=request_id,
+                        client_request_id=client_request_id,
+                        inner=exc.inner,
+                    ),
+                    headers=dict(exc.headers),
+                    error_code=exc.code,
+                )
+        except DropConnection:
+            _log(req, mailbox_label, 0, started, request_id, client_request_id, "", "drop")
+            raise
+        resp.headers.update({"request-id": request_id, "client-request-id": client_request_id})
+        if ctx is not None and ctx.applied_prefs and resp.status < 400:
+            resp.headers["Preference-Applied"] = ", ".join(ctx.applied_prefs)
+        _log(
+            req,
+            mailbox_label,
+            resp.status,
+            started,
+            request_id,
+            client_request_id,
+            resp.error_code,
+            fault_kind,
+        )
+        return resp
 
 
-def _run(route: Route, handler, ctx: Ctx, fault, mailbox: str) -> GraphResponse:
+def _run(handler, ctx: Ctx, fault) -> GraphResponse:
     if fault is not None:
         if fault.kind == "drop":
             raise DropConnection()
@@ -151,15 +161,9 @@ def _run(route: Route, handler, ctx: Ctx, fault, mailbox: str) -> GraphResponse:
             raise GraphError(
                 504, "GatewayTimeout", "The gateway did not receive a response in time."
             )
-    if route.throttled and mailbox:
-        with throttle.slot(mailbox):
-            if fault is not None and fault.kind == "slow":
-                time.sleep(fault.delay_ms / 1000)
-            resp = handler(ctx)
-    else:
-        if fault is not None and fault.kind == "slow":
+        if fault.kind == "slow":
             time.sleep(fault.delay_ms / 1000)
-        resp = handler(ctx)
+    resp = handler(ctx)
     if fault is not None and fault.kind == "applied_then_failed":
         # The write happened; the client still sees a failure (ambiguous outcome).
         status = fault.status
@@ -175,13 +179,16 @@ def _retry_after(seconds: float) -> str:
 
 
 def _log(req, mailbox, status, started, request_id, client_request_id, error_code, fault):
+    # End and duration read at one instant (the clock's offset query comes after), so
+    # [at - duration, at] is the request's true span: the in-flight figures sweep it.
+    ended, duration_ms = timezone.now(), int((time.monotonic() - started) * 1000)
     log.record(
-        at=clock.now(),
+        at=ended + clock.offset(),
         method=req.method,
         path=req.display_path[:2000],
         mailbox=mailbox,
         status=status,
-        duration_ms=int((time.monotonic() - started) * 1000),
+        duration_ms=duration_ms,
         request_id=request_id,
         client_request_id=client_request_id[:64],
         error_code=error_code,

@@ -8,7 +8,7 @@ import logging
 import random
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import close_old_connections
 from django.db.models import F, Q
@@ -173,6 +173,7 @@ class Chaos:
         self.kills_done = 0
         self.worker_exits = 0  # workers that ended by themselves (and were restarted)
         self.outage_s = 0.0
+        self.outage_window: tuple[datetime, datetime] | None = None
         self.kill_rule = None
         self.armed_at = None
         self.notification_faulted = 0  # subscriptions whose deliveries were faulted
@@ -253,6 +254,7 @@ class Chaos:
                     and self.kill_rule is None and not kill_at):  # fmt: skip
                 self.redis.stop()
                 outage_since = time.monotonic()
+                self.outage_window = (timezone.now(), timezone.now())
             if (
                 outage_since
                 and not outage_done
@@ -261,6 +263,7 @@ class Chaos:
                 self.redis.start()
                 outage_done = True
                 self.outage_s = time.monotonic() - outage_since
+                self.outage_window = (self.outage_window[0], timezone.now())
             if notify_state == "before" and done >= notify_on:
                 self.notification_faulted = notification_faults(self.rng, on=True)
                 notify_state = "on"
@@ -278,6 +281,7 @@ class Chaos:
                 self.redis.start()
                 outage_done = True
                 self.outage_s = time.monotonic() - outage_since
+                self.outage_window = (self.outage_window[0], timezone.now())
             time.sleep(0.2)
         deadline = time.monotonic() + 30
         while self.kill_rule is not None and time.monotonic() < deadline:
@@ -329,7 +333,7 @@ class Chaos:
         )
         drifted = oracle.drift(changes)
         mails = oracle.emails(company=world.company)
-        traffic = oracle.graph_traffic(since=since)
+        traffic = oracle.graph_traffic(since=since, outage=self.outage_window)
         erased = oracle.erasures(
             company=world.company, names=workload.erased_names, erased_at=workload.erased_at
         )
@@ -360,6 +364,10 @@ class Chaos:
             "erased_events_patched_again": erased["erased_events_patched_again"],
             "graph_calls_per_op": round(traffic["calls"] / max(ops, 1), 2),
             "max_in_flight_per_mailbox": traffic["max_in_flight_per_mailbox"],
+            "max_in_flight_at": traffic["max_in_flight_at"],
+            "max_in_flight_calls": traffic["max_in_flight_calls"],
+            "max_in_flight_during_redis_outage": traffic["max_in_flight_during_redis_outage"],
+            "redis_outage_window": [t.isoformat() for t in self.outage_window or ()],
             "seconds_to_converge": round(seconds_to_converge, 1),
             "seed": self.args.seed,
             "recruiters": self.args.recruiters,

@@ -243,14 +243,25 @@ def emails(*, company) -> dict:
     return {"emails_duplicated": duplicated, "emails_lost": lost, "email_examples": examples[:10]}
 
 
-def graph_traffic(*, since: datetime | None = None) -> dict:
-    """Calls, faults by kind and the most requests one mailbox had in flight at once."""
+OUTAGE_GRACE = timedelta(seconds=5)  # uncapped calls started in the outage end by then
+
+
+def graph_traffic(
+    *, since: datetime | None = None, outage: tuple[datetime, datetime] | None = None
+) -> dict:
+    """Calls, faults by kind and the most requests one mailbox had in flight at once.
+
+    During a Redis outage (and OUTAGE_GRACE after it) the product's cap is not counted by
+    design (docs/ARCHITECTURE.md, "Mailbox limits"): Microsoft's own 429 MailboxConcurrency
+    limits it then. That window's peak is reported apart, with the moment and the calls of
+    the overall peak.
+    """
     entries = RequestLogEntry.objects.order_by("at")
     if since is not None:
         entries = entries.filter(at__gte=since)
     faults = Counter()
     applied_writes = 0
-    intervals: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    intervals: dict[str, list[tuple[datetime, int, str]]] = defaultdict(list)
     calls = concurrency_429 = 0
     for entry in entries.iterator():
         if entry.fault:
@@ -263,18 +274,32 @@ def graph_traffic(*, since: datetime | None = None) -> dict:
             continue  # items of a $batch run inside their envelope
         calls += 1
         start = entry.at - timedelta(milliseconds=entry.duration_ms)
-        intervals[entry.mailbox.lower()] += [(start, 1), (entry.at, -1)]
-    peak = 0
+        label = f"{entry.method} {entry.path[:80]} {entry.status} {entry.duration_ms}ms"
+        intervals[entry.mailbox.lower()] += [(start, 1, label), (entry.at, -1, label)]
+    peak = outage_peak = 0
+    peak_at: datetime | None = None
+    peak_calls: list[str] = []
     for points in intervals.values():
         level = 0
-        for _at, step in sorted(points, key=lambda p: (p[0], p[1])):  # ends before starts
+        open_calls: list[str] = []
+        for at, step, label in sorted(points, key=lambda p: (p[0], p[1])):  # ends first
             level += step
-            peak = max(peak, level)
+            if step < 0:
+                open_calls.remove(label)
+                continue
+            open_calls.append(label)
+            if outage is not None and outage[0] <= at <= outage[1] + OUTAGE_GRACE:
+                outage_peak = max(outage_peak, level)
+            elif level > peak:
+                peak, peak_at, peak_calls = level, at, list(open_calls)
     return {
         "calls": calls,
         "faults": dict(sorted(faults.items())),
         "applied_then_failed_writes": applied_writes,
         "max_in_flight_per_mailbox": peak,
+        "max_in_flight_at": peak_at.isoformat() if peak_at else "",
+        "max_in_flight_calls": peak_calls if peak > 4 else [],
+        "max_in_flight_during_redis_outage": outage_peak,
         "mailbox_concurrency_429": concurrency_429,
     }
 
