@@ -10,7 +10,9 @@ copy, name included, in his calendar. An upcoming appointment the erasure cancel
 first, then cancelled (the cancellation carries the neutral subject). Proposal holds have no
 attendees: they are deleted (nobody is notified). An event cancelled before the erasure is
 gone from the organizer's mailbox; its observers' cancelled copies cannot be reached with the
-organizer's delegated token and are counted "nicht erreichbar".
+organizer's delegated token and are counted "nicht erreichbar". So are those of an event
+cancelled before the scrub reached it: a sync run's cancel in flight during the erasure, or
+the organizer's delete in Outlook while the scrub waited (the PATCH answers 404).
 
 At erasure time the listener detaches the records from the candidate's appointments and
 proposals (so a deletion cannot cascade them away) and stores the neutral subject; the record

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.apps import apps
 from django.db import models, router
 
-from calendar_integration.sync.models import CalendarEvent
+from calendar_integration.sync.models import CalendarEvent, SyncLog
 from calendar_integration.sync.payloads import PROPERTY_ID, TEAMS_LOCATION
 from ebms.mail.models import StoredMail
 from ebms.recruiting.models import (
@@ -319,15 +319,51 @@ def _ebms_texts():
                 yield model._meta.label, " ".join(str(value) for value in row)
 
 
-def _out_of_reach(event: Event, erased: datetime | None, reported: set[str]) -> bool:
-    """An observer's copy cancelled before the erasure, of a meeting EBMS reported out of
-    reach."""
+def _out_of_reach(event: Event, reported: dict[str, int]) -> bool:
+    """An observer's cancelled copy of a meeting EBMS reported out of reach, whose
+    cancellation was not the erasure's.
+
+    "Unreachable" means the erasure's scrub found the organizer's event gone (or the record
+    knew it gone): cancelled or deleted before the erasure, by a sync run's cancel in flight
+    during it (a run claimed before the erasure committed sends what it read), or by the
+    organizer in Outlook before the scrub came (both seen in CI runs). Its copies are in the
+    observers' mailboxes, not EBMS's. A failure stays a failure: any applied cancel of the
+    erasure's own ("erasure: cancel" not refused) means EBMS cancelled with the name."""
+    if event.is_organizer or not event.is_cancelled:
+        return False
+    record = reported.get(event.ical_uid)
+    if record is None:
+        return False
+    own_cancel = (
+        SyncLog.objects.filter(event_id=record, operation="erasure: cancel", status__gte=200)
+        .exclude(status__gte=400, status__lt=500)  # refused: not applied
+        .exists()
+    )
+    return not own_cancel
+
+
+def _left_example(event: Event, erased: datetime | None, company) -> str:
+    """Where a name was left, with what tells an out-of-reach copy from a miss."""
+    record = (
+        CalendarEvent.objects.filter(company=company, ical_uid=event.ical_uid)
+        .values("pk", "scrub_result", "removed", "status", "scrub_cancel")
+        .first()
+    )
+    after = f"{(event.modified_at - erased).total_seconds():+.1f} s" if erased else "?"
+    calls = (
+        [
+            f"{op} {status} {(at - erased).total_seconds():+.1f} s"
+            for op, status, at in SyncLog.objects.filter(event_id=record["pk"])
+            .order_by("at")
+            .values_list("operation", "status", "at")
+        ]
+        if record and erased
+        else []
+    )
     return (
-        not event.is_organizer
-        and event.is_cancelled
-        and erased is not None
-        and event.modified_at < erased
-        and event.ical_uid in reported
+        f"{event.mailbox.email}: {event.subject} [organizer={event.is_organizer} "
+        f"cancelled={event.is_cancelled} modified {after} from the erasure; record={record}; "
+        f"calls={calls}]"
     )
 
 
@@ -336,17 +372,18 @@ def erasures(*, company, names: list[str], erased_at: dict[str, datetime] | None
     row keeps an erased candidate's unique name; no erasure still has Outlook work open; how
     often each erased event was PATCHed (1 = scrubbed once, more = a repeated PATCH).
 
-    Out of reach (counted, not a failure; sync/scrub.py): an observer's copy cancelled before
-    the erasure (simulator clock `erased_at[name]`), when the meeting was cancelled or deleted
-    earlier: the organizer's event is gone, the observer's mailbox is not EBMS's to change.
-    EBMS must say so: the meeting's record is "unreachable" (else the name counts as left)."""
+    Out of reach (counted, not a failure; sync/scrub.py, `_out_of_reach`): an observer's
+    cancelled copy of a meeting whose organizer's event was gone when the erasure's scrub
+    came: the observer's mailbox is not EBMS's to change. EBMS must say so: the meeting's
+    record is "unreachable" (else the name counts as left). `erased_at` (simulator clock,
+    per name) dates the examples."""
     erased_at = erased_at or {}
     wanted = [name.lower() for name in names]
     # The meetings EBMS reported out of reach (its erasure record's "nicht erreichbar").
-    reported = set(
+    reported = dict(
         CalendarEvent.objects.filter(company=company, scrub_result="unreachable")
         .exclude(ical_uid="")
-        .values_list("ical_uid", flat=True)
+        .values_list("ical_uid", "pk")
     )
     name_left, out_of_reach, examples = 0, 0, []
     for event in Event.objects.select_related("mailbox").iterator():
@@ -354,11 +391,11 @@ def erasures(*, company, names: list[str], erased_at: dict[str, datetime] | None
         found = [name for name in names if name.lower() in text]
         if not found:
             continue
-        if all(_out_of_reach(event, erased_at.get(name), reported) for name in found):
+        if _out_of_reach(event, reported):
             out_of_reach += 1
         else:
             name_left += 1
-            examples.append(f"{event.mailbox.email}: {event.subject}")
+            examples.append(_left_example(event, erased_at.get(found[0]), company))
     traces = 0
     for label, text in _ebms_texts():
         if any(name in text.lower() for name in wanted):
