@@ -61,12 +61,11 @@ def delta_pull(connection_id: int) -> str:
     _start(row)
     connection = row.connection
     if connection_unusable(connection) is not None:
-        _keep_resync(row)
+        _give_back(row)
         return "skipped"
     paused = mailbox_paused_until(connection.pk)
     if paused:  # Microsoft asked us to wait (Retry-After): ask again when that ends
-        _keep_resync(row)
-        MailboxSubscription.objects.filter(pk=row.pk).update(retry_at=paused)
+        _give_back(row, retry_at=paused)
         return "skipped"
     now = timezone.now()
     full = (
@@ -84,7 +83,7 @@ def delta_pull(connection_id: int) -> str:
                 delta = _round(client, row, full=True, now=now)
     except errors.GraphError as exc:
         logger.info("delta pull of connection %s failed: %s", connection.pk, exc.code)
-        _failed(row, exc.code)
+        _give_back(row, last_error=exc.code[:200])
         return "failed"
     try:
         changed = _apply(connection.pk, delta.items, full=full, now=now)
@@ -93,7 +92,7 @@ def delta_pull(connection_id: int) -> str:
         # good once the delta link moved on). Keep the old link: the next pull (a
         # notification or the safety net) sees the removal again.
         logger.info("delta pull of connection %s not applied: %s", connection.pk, exc.code)
-        _failed(row, exc.code)
+        _give_back(row, last_error=exc.code[:200])
         return "failed"
     fields: dict[str, Any] = {"delta_link": delta.delta_link, "retry_at": None, "last_error": ""}
     if full:
@@ -120,15 +119,13 @@ def _start(row: MailboxSubscription) -> None:
     )
 
 
-def _failed(row: MailboxSubscription, code: str) -> None:
-    """Keep what the next pull must do (a resync); `retry_at` from `_start` asks again."""
-    _keep_resync(row)
-    MailboxSubscription.objects.filter(pk=row.pk).update(last_error=code[:200])
-
-
-def _keep_resync(row: MailboxSubscription) -> None:
+def _give_back(row: MailboxSubscription, **fields: Any) -> None:
+    """A pull that did not end well keeps what the next one must do (a resync `_start`
+    cleared) and stores `fields`, in one UPDATE; `retry_at` from `_start` asks again."""
     if row.resync:
-        MailboxSubscription.objects.filter(pk=row.pk).update(resync=True)
+        fields["resync"] = True
+    if fields:
+        MailboxSubscription.objects.filter(pk=row.pk).update(**fields)
 
 
 def _ours(connection_id: int, now: datetime) -> Any:

@@ -18,6 +18,7 @@ import pytest
 from .conftest import (
     ERRORS_MODULE,
     FUNCTION_CHECK_MODULE,
+    GRAPH,
     READ_TIME,
     WRITE_TIME,
     batch_error,
@@ -29,7 +30,6 @@ from .conftest import (
 from .fixtures import graph as gf
 from .fixtures import identity as idf
 
-GRAPH = "https://graph.microsoft.com/v1.0"
 BEARER = f"Bearer {idf.TOKEN_RESPONSE['access_token']}"
 EVENT_ID = gf.CREATE_EVENT.response["id"]
 

@@ -17,11 +17,10 @@ from ebms.recruiting.services.appointments import (
 )
 from ebms.recruiting.tests import factories
 
-from .conftest import appointment_planned
+from .conftest import GRAPH, appointment_planned
 from .fixtures import graph as gf
 from .shapes import shape_differences
 
-GRAPH = "https://graph.microsoft.com/v1.0"
 EVENT_ID = gf.CREATE_EVENT.response["id"]
 
 

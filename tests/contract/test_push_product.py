@@ -33,10 +33,9 @@ from calendar_integration.sync.push import (
 )
 from ebms.recruiting.models import Appointment
 
-from .conftest import appointment_planned
+from .conftest import GRAPH, appointment_planned
 from .fixtures import graph as gf
 
-GRAPH = "https://graph.microsoft.com/v1.0"
 EVENT_ID = gf.CREATE_EVENT.response["id"]
 SUBSCRIPTION_ID = gf.CREATE_SUBSCRIPTION.response["id"]
 DELTA = re.compile(rf"{re.escape(GRAPH)}/me/calendarView/delta\?.*")
