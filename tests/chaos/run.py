@@ -106,8 +106,12 @@ def main(argv: list[str] | None = None) -> int:
 
             call_command("migrate", verbosity=0)
             call_command("migrate", database="m365sim", verbosity=0)
-        sim_env = {**env, "REDIS_URL": ""}  # Microsoft does not share our Redis
-        simulator = procs.Simulator(sim_env, sim_port)
+        # One runserver serves the simulator and EBMS's notification endpoint (SITE_URL).
+        # EBMS's side needs our Redis as in production: its delta pulls go to the workers
+        # and share their per-mailbox cap (without it they ran eagerly in this process,
+        # counted against a local cache: a fifth call in flight, seen in CI). The
+        # simulator's code uses neither cache nor broker, so the outage does not reach it.
+        simulator = procs.Simulator(env, sim_port)
         simulator.start()
         from .chaos import Chaos
 
